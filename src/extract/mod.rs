@@ -1,0 +1,244 @@
+//! Extract stage: events (sanctions, weapon transfers, statements) from a recognised article.
+//!
+//! Each event kind has its own module of argument frames; they share the clause helpers here.
+//! Every fact carries its evidence sentence, the id of the rule that produced it and a
+//! confidence, so `realpolitik explain` can show why it is there.
+
+mod sanctions;
+mod statements;
+mod transfers;
+
+use crate::error::Result;
+use crate::model::{Actor, ActorKind, Article, Evidence, Extraction, Span, slug};
+use crate::recognise::{self, Doc, Form, Gazetteer, Mention};
+use crate::text;
+use std::collections::HashSet;
+
+/// The extractor: the compiled gazetteer plus word sets of the trigger lexicon.
+pub struct Extractor {
+    pub gaz: &'static Gazetteer,
+    words: Words,
+}
+
+pub(crate) struct Words {
+    pub strong: HashSet<String>,
+    pub light: HashSet<String>,
+    pub give: HashSet<String>,
+    pub receive: HashSet<String>,
+    pub tnouns: HashSet<String>,
+    pub speech: HashSet<String>,
+    pub modal: Vec<Vec<String>>,
+    pub measures: Vec<(Vec<String>, &'static str)>,
+}
+
+fn set(v: &[String]) -> HashSet<String> {
+    v.iter().map(|s| s.to_lowercase()).collect()
+}
+
+impl Extractor {
+    pub fn new() -> Result<Extractor> {
+        let gaz = Gazetteer::get()?;
+        let t = &gaz.triggers;
+        let mut measures: Vec<(Vec<String>, &'static str)> = t
+            .sanction
+            .measures
+            .iter()
+            .filter_map(|(k, v)| {
+                Some((k.split_whitespace().map(str::to_lowercase).collect(), crate::recognise::lexicon::measure_concept(v)?))
+            })
+            .collect();
+        measures.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+        let words = Words {
+            strong: set(&t.sanction.strong_verbs),
+            light: set(&t.sanction.light_verbs),
+            give: set(&t.transfer.give_verbs),
+            receive: set(&t.transfer.receive_verbs),
+            tnouns: set(&t.transfer.nouns),
+            speech: set(&t.statement.speech_verbs),
+            modal: t.modality.cues.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect(),
+            measures,
+        };
+        Ok(Extractor { gaz, words })
+    }
+
+    /// One extractor for the process (the lexicon is compiled once).
+    pub fn shared() -> Result<&'static Extractor> {
+        static X: std::sync::OnceLock<std::result::Result<Extractor, String>> = std::sync::OnceLock::new();
+        X.get_or_init(|| Extractor::new().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| crate::Error::Data { file: "data/", line: 0, problem: e.clone() })
+    }
+
+    /// Extract everything from one article.
+    pub fn extract(&self, article: &Article) -> Extraction {
+        let mut doc = recognise::recognise(&article.text, self.gaz);
+        let mut ctx = Ctx::new(&article.id);
+        for si in 0..doc.sentences.len() {
+            let clause = Clause::new(&doc, si);
+            sanctions::extract(self, &mut doc, &clause, &mut ctx);
+            transfers::extract(self, &mut doc, &clause, &mut ctx);
+        }
+        statements::extract(self, &mut doc);
+        let mut ex = std::mem::take(&mut doc.ex);
+        // Actors used by events are mentioned by the article too.
+        let used: Vec<usize> = ex
+            .sanctions
+            .iter()
+            .flat_map(|s| s.imposers.iter().chain(&s.targets).copied())
+            .chain(ex.transfers.iter().flat_map(|t| t.suppliers.iter().chain(&t.recipients).copied()))
+            .chain(ex.statements.iter().map(|s| s.speaker))
+            .collect();
+        for i in used {
+            ex.mention(i);
+        }
+        ex.mentioned.sort_unstable();
+        ex
+    }
+}
+
+/// Discourse state carried across sentences: the last imposer, the last transfer parties.
+pub(crate) struct Ctx {
+    pub article: String,
+    pub last_imposers: Vec<usize>,
+    pub last_transfer: Option<(Vec<usize>, Vec<usize>)>,
+    pub last_state: Option<usize>,
+}
+
+impl Ctx {
+    fn new(article: &str) -> Ctx {
+        Ctx { article: article.to_string(), last_imposers: Vec::new(), last_transfer: None, last_state: None }
+    }
+}
+
+/// One sentence, tokenised, with its mentions: what every frame works on.
+pub(crate) struct Clause<'a> {
+    pub span: Span,
+    pub toks: Vec<text::Token<'a>>,
+    pub lower: Vec<String>,
+    /// Mentions inside the sentence, by start.
+    pub mentions: Vec<Mention>,
+}
+
+impl<'a> Clause<'a> {
+    fn new(doc: &Doc<'a>, si: usize) -> Clause<'a> {
+        let span = doc.sentences[si].span;
+        let toks = text::tokens(doc.text, span);
+        let lower = toks.iter().map(|t| t.lower()).collect();
+        let mentions = doc.mentions.iter().filter(|m| span.contains(m.span)).copied().collect();
+        Clause { span, toks, lower, mentions }
+    }
+
+    /// Token index at or after a byte offset.
+    pub fn tok_at(&self, byte: usize) -> usize {
+        self.toks.iter().position(|t| t.span.start >= byte).unwrap_or(self.toks.len())
+    }
+
+    /// Index of the token a mention starts at.
+    pub fn tok_of(&self, m: &Mention) -> usize {
+        self.toks.iter().position(|t| t.span.end > m.span.start).unwrap_or(self.toks.len())
+    }
+
+    /// Does the lower-cased word sequence `phrase` start at token i?
+    pub fn phrase_at(&self, i: usize, phrase: &[String]) -> bool {
+        phrase.iter().enumerate().all(|(k, w)| self.lower.get(i + k).is_some_and(|t| t == w))
+    }
+
+    pub fn word(&self, i: usize) -> &str {
+        self.lower.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    /// Is there a modality cue (threat, call, hypothetical, negation) in the few words before token i?
+    pub fn modal_before(&self, x: &Extractor, i: usize, window: usize) -> bool {
+        let from = i.saturating_sub(window);
+        (from..i).any(|k| x.words.modal.iter().any(|c| self.phrase_at(k, c)))
+    }
+}
+
+/// Text between two byte offsets of the document.
+pub(crate) fn between<'t>(doc: &Doc<'t>, a: usize, b: usize) -> &'t str {
+    if a <= b { &doc.text[a..b] } else { "" }
+}
+
+/// Build the evidence record of a sentence.
+pub(crate) fn evidence(doc: &Doc, span: Span, rule: &str, confidence: f32) -> Evidence {
+    Evidence {
+        sentence: doc.text[span.start..span.end].to_string(),
+        span,
+        char_start: text::char_offset(doc.text, span.start),
+        char_end: text::char_offset(doc.text, span.end),
+        rule: rule.to_string(),
+        confidence,
+    }
+}
+
+/// Nouns that name a group of entities ("Russian companies", "PRC entities").
+pub(crate) const GROUP_NOUNS: &[&str] = &[
+    "companies", "company", "entities", "entity", "firms", "firm", "individuals", "individual", "persons",
+    "banks", "bank", "businesses", "people", "officials", "official", "nationals", "citizens", "oligarchs",
+    "suppliers", "supplier", "enterprises", "manufacturers", "manufacturer", "groups", "organisations",
+    "organizations", "parties", "networks", "network", "vessels", "ships", "shipping", "defense", "defence",
+    "military", "government", "regime", "producers", "exporters", "traders", "intermediaries", "procurement",
+    "fronts", "subsidiaries", "affiliates", "actors", "operators", "airlines", "leaders", "generals",
+];
+
+/// An actor standing for a state's entities: "Russian companies" → a group with country Russia.
+pub(crate) fn group_actor(doc: &mut Doc, article_key: &str, m: &Mention, clause: &Clause) -> Option<usize> {
+    let st = doc.ex.actors[m.actor].clone();
+    let qid = st.qid.clone()?;
+    let ti = clause.toks.iter().position(|t| t.span.start >= m.span.end)?;
+    // Skip adjectives between the demonym and the noun ("Russian defense companies").
+    let mut end = None;
+    for k in ti..(ti + 3).min(clause.toks.len()) {
+        let w = clause.word(k);
+        if GROUP_NOUNS.contains(&w) {
+            end = Some(k);
+            if !matches!(w, "defense" | "defence" | "military" | "procurement" | "shipping") {
+                break;
+            }
+        }
+    }
+    let k = end?;
+    let mut stop = k;
+    // "companies and individuals"
+    if clause.word(k + 1) == "and" && GROUP_NOUNS.contains(&clause.word(k + 2)) {
+        stop = k + 2;
+    }
+    let label = doc.text[m.span.start..clause.toks[stop].span.end].to_string();
+    let actor = Actor {
+        key: format!("group/{article_key}/{}", slug(&label)),
+        kind: ActorKind::Organization,
+        label,
+        qid: None,
+        country: Some(qid),
+        role: None,
+        iso: None,
+        link_method: None,
+        link_confidence: None,
+    };
+    Some(doc.ex.intern(actor))
+}
+
+/// The state an actor stands for, if any (itself, or its country).
+pub(crate) fn state_of(doc: &Doc, actor: usize) -> Option<String> {
+    let a = &doc.ex.actors[actor];
+    match a.kind {
+        ActorKind::State => a.qid.clone(),
+        _ => a.country.clone(),
+    }
+}
+
+/// An acting party: states by name or seat, IGOs, bodies, persons; demonyms only when they
+/// modify a body-like noun ("the Canadian government").
+pub(crate) fn is_agent(doc: &Doc, m: &Mention, clause: &Clause) -> bool {
+    let a = &doc.ex.actors[m.actor];
+    if doc.gaz.is_news_agency(&a.label) {
+        return false;
+    }
+    match (a.kind, m.form) {
+        (ActorKind::State, Form::Demonym) => {
+            let k = clause.tok_at(m.span.end);
+            matches!(clause.word(k), "government" | "authorities" | "administration" | "officials" | "ministry" | "president" | "leader")
+        }
+        _ => true,
+    }
+}

@@ -1,0 +1,66 @@
+//! HTML articles: main text by a Readability port (dom_smoothie), title and publication date
+//! from meta tags / JSON-LD.
+
+use crate::error::{Error, Result};
+use crate::model::Article;
+use dom_smoothie::{Config, Readability, TextMode};
+
+/// Extract the article body, title and date from an HTML page.
+pub fn article_from_html(source: &str, html: &str, url: Option<&str>) -> Result<Article> {
+    let cfg = Config { text_mode: TextMode::Formatted, ..Default::default() };
+    let mut reader = Readability::new(html, url, Some(cfg))
+        .map_err(|e| Error::input(source, format!("cannot parse HTML: {e}")))?;
+    let parsed = reader
+        .parse()
+        .map_err(|e| Error::input(source, format!("no article text found in HTML: {e}")))?;
+    let text = tidy(&parsed.text_content);
+    if text.trim().is_empty() {
+        return Err(Error::input(source, "no article text found in HTML"));
+    }
+    let title = Some(parsed.title.trim().to_string()).filter(|t| !t.is_empty());
+    let date = parsed
+        .published_time
+        .as_deref()
+        .and_then(super::normalise_date)
+        .or_else(|| meta_date(html));
+    let url = url.map(str::to_string).or(parsed.url.clone());
+    super::article_from_text(source, &text, url, title, date)
+}
+
+/// Collapse the blank lines and indentation the formatter leaves; one paragraph per line.
+fn tidy(s: &str) -> String {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// Fallback for pages whose date sits in a meta tag Readability does not read.
+fn meta_date(html: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?i)<meta[^>]+(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|datePublished|date|pubdate|publishdate|dc\.date|DC\.date\.issued|og:published_time)["'][^>]*content\s*=\s*["']([^"']+)["']"#,
+        )
+        .expect("static regex")
+    });
+    re.captures(html).and_then(|c| super::normalise_date(&c[1]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_main_text_title_and_date() {
+        let html = r#"<!doctype html><html><head><title>Sanctions news</title>
+<meta property="article:published_time" content="2024-06-12T09:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/x">Menu</a></nav><article><h1>Sanctions news</h1>
+<p>The United States imposed sanctions on Russian companies on Wednesday for supplying drones to the army. The measures freeze their assets.</p>
+<p>Officials said the action targets networks that help Moscow evade export controls, and more designations would follow in the coming weeks.</p>
+<p>The Treasury said the companies had shipped components through third countries including Turkey and the United Arab Emirates.</p>
+</article><footer>Copyright</footer></body></html>"#;
+        let a = article_from_html("page.html", html, None).unwrap();
+        assert_eq!(a.date.as_deref(), Some("2024-06-12"));
+        assert_eq!(a.title.as_deref(), Some("Sanctions news"));
+        assert!(a.text.contains("The United States imposed sanctions"));
+        assert!(!a.text.contains("Copyright"));
+    }
+}

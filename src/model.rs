@@ -1,0 +1,193 @@
+//! The extractor's output as plain data: articles, actors, events and their evidence.
+//! Nothing here knows about RDF (see [`crate::rdf`] for the mapping).
+
+use serde::Serialize;
+
+/// One news article, as read by [`crate::ingest`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// Stable identity: 16 hex digits of SHA-256 over the URL if known, else over the text.
+    pub id: String,
+    /// Where it came from, for messages ("file.txt", "batch.jsonl:3", a URL).
+    pub source: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// ISO date (YYYY-MM-DD) when known.
+    pub date: Option<String>,
+    pub text: String,
+    /// "sha256:<hex>" of the text.
+    pub content_hash: String,
+}
+
+/// A half-open byte range in the article text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum ActorKind {
+    State,
+    Igo,
+    GovernmentBody,
+    Company,
+    ArmedGroup,
+    /// Any other organisation (bank, institute, "Russian entities").
+    Organization,
+    Person,
+}
+
+/// An actor of one article. States and IGOs are keyed by QID so they are one node across
+/// articles; others by a slug of their name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Actor {
+    pub key: String,
+    pub kind: ActorKind,
+    pub label: String,
+    pub qid: Option<String>,
+    /// QID of the state the actor belongs to (for non-states).
+    pub country: Option<String>,
+    pub role: Option<String>,
+    pub iso: Option<String>,
+    pub link_method: Option<&'static str>,
+    pub link_confidence: Option<f32>,
+}
+
+/// The sentence an event comes from, with its position in the article text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub sentence: String,
+    /// Byte span in the article text.
+    pub span: Span,
+    /// Character (Unicode scalar) offsets, as published in RDF.
+    pub char_start: usize,
+    pub char_end: usize,
+    /// Id of the rule that produced the fact (see `realpolitik explain`).
+    pub rule: String,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sanction {
+    pub imposers: Vec<usize>,
+    pub targets: Vec<usize>,
+    /// Local name of a concept of the measure scheme ("AssetFreeze", "OtherMeasure", ...).
+    pub measure: &'static str,
+    pub measure_text: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Weapon {
+    pub label: String,
+    /// Local name of a concept of the weapon-category scheme ("Missile", ...).
+    pub category: &'static str,
+    pub qid: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transfer {
+    pub suppliers: Vec<usize>,
+    pub recipients: Vec<usize>,
+    pub weapon: Weapon,
+    pub quantity: Option<f64>,
+    /// delivered | ongoing | agreed | planned | alleged | intercepted
+    pub status: &'static str,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    pub speaker: usize,
+    pub quote: String,
+    pub direct: bool,
+    pub evidence: Evidence,
+}
+
+/// Everything extracted from one article. Events refer to actors by index into `actors`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Extraction {
+    pub actors: Vec<Actor>,
+    /// Indices of actors the article mentions (states at least).
+    pub mentioned: Vec<usize>,
+    pub sanctions: Vec<Sanction>,
+    pub transfers: Vec<Transfer>,
+    pub statements: Vec<Statement>,
+}
+
+impl Extraction {
+    /// Index of the actor with this key, adding it if new.
+    pub fn intern(&mut self, actor: Actor) -> usize {
+        if let Some(i) = self.actors.iter().position(|a| a.key == actor.key) {
+            let a = &mut self.actors[i];
+            if a.country.is_none() {
+                a.country = actor.country;
+            }
+            if a.role.is_none() {
+                a.role = actor.role;
+            }
+            return i;
+        }
+        self.actors.push(actor);
+        self.actors.len() - 1
+    }
+
+    pub fn mention(&mut self, idx: usize) {
+        if !self.mentioned.contains(&idx) {
+            self.mentioned.push(idx);
+        }
+    }
+
+    pub fn fact_count(&self) -> usize {
+        self.sanctions.len() + self.transfers.len() + self.statements.len()
+    }
+}
+
+/// ASCII slug of a name for IRIs: stable, readable, collision-checked by the caller's key.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in name.chars() {
+        let c = fold_char(c);
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            dash = false;
+        } else if !dash && !out.is_empty() {
+            out.push('-');
+            dash = true;
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() { "x".into() } else { out }
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ş' => 's',
+        'ğ' => 'g',
+        'ı' => 'i',
+        _ => c,
+    }
+}

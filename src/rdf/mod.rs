@@ -1,0 +1,294 @@
+//! RDF stage: map an [`Extraction`] to quads under our ontology, and write them.
+//!
+//! IRIs are stable (states and IGOs by QID, others by slug, events by article and ordinal),
+//! each article is its own named graph, and output is sorted, so the same input always gives
+//! byte-identical RDF and re-ingesting replaces instead of duplicating.
+
+pub mod jsonld;
+pub mod vocab;
+
+use crate::error::{Error, Result};
+use crate::model::{Actor, ActorKind, Article, Evidence, Extraction, slug};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use std::collections::BTreeSet;
+use std::io::Write;
+use vocab::*;
+
+/// The ontology (Turtle), embedded: one source of truth for binary and repository.
+pub const ONTOLOGY_TTL: &str = include_str!("../../ontology/realpolitik.ttl");
+pub const SHAPES_TTL: &str = include_str!("../../ontology/shapes.ttl");
+
+/// Output formats of `extract` and `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Turtle,
+    Ntriples,
+    Nquads,
+    Trig,
+    Jsonld,
+    Rdfxml,
+}
+
+impl Format {
+    fn oxigraph(self) -> Option<RdfFormat> {
+        Some(match self {
+            Format::Turtle => RdfFormat::Turtle,
+            Format::Ntriples => RdfFormat::NTriples,
+            Format::Nquads => RdfFormat::NQuads,
+            Format::Trig => RdfFormat::TriG,
+            Format::Rdfxml => RdfFormat::RdfXml,
+            Format::Jsonld => return None,
+        })
+    }
+
+    /// Formats that can carry named graphs.
+    pub fn keeps_graphs(self) -> bool {
+        matches!(self, Format::Nquads | Format::Trig | Format::Jsonld)
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Jsonld => "application/ld+json",
+            f => f.oxigraph().map(|f| f.media_type()).unwrap_or("application/octet-stream"),
+        }
+    }
+}
+
+fn nn(iri: impl Into<String>) -> NamedNode {
+    NamedNode::new_unchecked(iri)
+}
+
+pub fn article_iri(article_id: &str) -> NamedNode {
+    nn(format!("{ID}article/{article_id}"))
+}
+
+/// IRI of an actor from its key ("state/Q159", "person/brian-nelson", "group/<article>/...").
+pub fn actor_iri(actor: &Actor) -> NamedNode {
+    nn(format!("{ID}{}", actor.key))
+}
+
+fn class_of(kind: ActorKind) -> &'static str {
+    match kind {
+        ActorKind::State => "State",
+        ActorKind::Igo => "IntergovernmentalOrganization",
+        ActorKind::GovernmentBody => "GovernmentBody",
+        ActorKind::Company => "Company",
+        ActorKind::ArmedGroup => "ArmedGroup",
+        ActorKind::Organization => "Organization",
+        ActorKind::Person => "Person",
+    }
+}
+
+fn string(s: &str) -> Term {
+    Literal::new_simple_literal(s).into()
+}
+
+fn typed(v: impl Into<String>, dt: oxigraph::model::NamedNodeRef<'_>) -> Term {
+    Literal::new_typed_literal(v, dt).into()
+}
+
+fn decimal(x: f64) -> Term {
+    // Fixed precision keeps output byte-stable.
+    let s = format!("{x:.2}");
+    typed(s, xsd::DECIMAL)
+}
+
+struct Builder {
+    graph: GraphName,
+    quads: Vec<Quad>,
+}
+
+impl Builder {
+    fn add(&mut self, s: &NamedNode, p: &str, o: Term) {
+        self.quads.push(Quad::new(NamedOrBlankNode::NamedNode(s.clone()), nn(p), o, self.graph.clone()));
+    }
+    fn iri(&mut self, s: &NamedNode, p: &str, o: &NamedNode) {
+        self.add(s, p, Term::NamedNode(o.clone()));
+    }
+}
+
+/// All quads for one article, in its own named graph (sorted, no blank nodes).
+pub fn article_quads(article: &Article, ex: &Extraction) -> Vec<Quad> {
+    let a = article_iri(&article.id);
+    let mut b = Builder { graph: GraphName::NamedNode(a.clone()), quads: Vec::new() };
+    b.iri(&a, RDF_TYPE, &nn(rp("Article")));
+    b.add(&a, &rp("contentHash"), string(&article.content_hash));
+    if let Some(u) = &article.url {
+        b.add(&a, &rp("url"), typed(u.clone(), xsd::ANY_URI));
+    }
+    if let Some(t) = &article.title {
+        b.add(&a, &rp("title"), string(t));
+    }
+    if let Some(d) = &article.date {
+        b.add(&a, &rp("published"), typed(d.clone(), xsd::DATE));
+    }
+    // Actors. A state is typed rp:State where the article mentions it; a state reached only
+    // as someone's rp:country is described (label, sameAs) and typed by rp:country's range.
+    let mentioned: BTreeSet<usize> = ex.mentioned.iter().copied().collect();
+    let mut countries: BTreeSet<String> = BTreeSet::new();
+    for (i, actor) in ex.actors.iter().enumerate() {
+        if !mentioned.contains(&i) {
+            continue;
+        }
+        let s = actor_iri(actor);
+        b.iri(&a, &rp("mentions"), &s);
+        describe_actor(&mut b, actor, true);
+        if let Some(c) = &actor.country {
+            countries.insert(c.clone());
+        }
+    }
+    if let Ok(gaz) = crate::recognise::Gazetteer::get() {
+        for q in countries {
+            let typed_here = ex.actors.iter().enumerate().any(|(i, x)| mentioned.contains(&i) && x.qid.as_deref() == Some(q.as_str()) && x.kind == ActorKind::State);
+            if !typed_here {
+                if let Some(st) = gaz.state_actor_by_qid(&q) {
+                    describe_actor(&mut b, &st, false);
+                }
+            }
+        }
+    }
+    let event = |kind: &str, n: usize| nn(format!("{ID}article/{}/{kind}/{}", article.id, n + 1));
+    for (n, s) in ex.sanctions.iter().enumerate() {
+        let e = event("sanction", n);
+        b.iri(&e, RDF_TYPE, &nn(rp("Sanction")));
+        for &i in &s.imposers {
+            b.iri(&e, &rp("imposedBy"), &actor_iri(&ex.actors[i]));
+        }
+        for &i in &s.targets {
+            b.iri(&e, &rp("target"), &actor_iri(&ex.actors[i]));
+        }
+        b.iri(&e, &rp("measure"), &nn(rp(s.measure)));
+        b.add(&e, &rp("measureText"), string(&s.measure_text));
+        provenance(&mut b, &e, &a, &s.evidence);
+    }
+    for (n, t) in ex.transfers.iter().enumerate() {
+        let e = event("transfer", n);
+        b.iri(&e, RDF_TYPE, &nn(rp("WeaponTransfer")));
+        for &i in &t.suppliers {
+            b.iri(&e, &rp("supplier"), &actor_iri(&ex.actors[i]));
+        }
+        for &i in &t.recipients {
+            b.iri(&e, &rp("recipient"), &actor_iri(&ex.actors[i]));
+        }
+        let w = nn(format!("{ID}weapon/{}/{}", slug(t.weapon.category), slug(&t.weapon.label)));
+        b.iri(&e, &rp("weapon"), &w);
+        b.iri(&w, RDF_TYPE, &nn(rp("Weapon")));
+        b.add(&w, RDFS_LABEL, string(&t.weapon.label.to_lowercase()));
+        b.iri(&w, &rp("category"), &nn(rp(t.weapon.category)));
+        if let Some(q) = &t.weapon.qid {
+            b.iri(&w, OWL_SAME_AS, &nn(format!("{WD}{q}")));
+        }
+        if let Some(q) = t.quantity {
+            b.add(&e, &rp("quantity"), decimal(q));
+        }
+        b.add(&e, &rp("status"), string(t.status));
+        provenance(&mut b, &e, &a, &t.evidence);
+    }
+    for (n, s) in ex.statements.iter().enumerate() {
+        let e = event("statement", n);
+        b.iri(&e, RDF_TYPE, &nn(rp("Statement")));
+        b.iri(&e, &rp("speaker"), &actor_iri(&ex.actors[s.speaker]));
+        b.add(&e, &rp("quote"), string(&s.quote));
+        b.add(&e, &rp("direct"), typed(if s.direct { "true" } else { "false" }, xsd::BOOLEAN));
+        provenance(&mut b, &e, &a, &s.evidence);
+    }
+    sort_quads(&mut b.quads);
+    b.quads
+}
+
+fn describe_actor(b: &mut Builder, actor: &Actor, with_type: bool) {
+    let s = actor_iri(actor);
+    if with_type {
+        b.iri(&s, RDF_TYPE, &nn(rp(class_of(actor.kind))));
+    }
+    b.add(&s, RDFS_LABEL, string(&actor.label));
+    if let Some(q) = &actor.qid {
+        b.iri(&s, OWL_SAME_AS, &nn(format!("{WD}{q}")));
+        if let Some(m) = actor.link_method {
+            b.add(&s, &rp("linkMethod"), string(m));
+        }
+        if let Some(c) = actor.link_confidence {
+            b.add(&s, &rp("linkConfidence"), decimal(c as f64));
+        }
+    }
+    if let Some(iso) = &actor.iso {
+        b.add(&s, &rp("isoCode"), string(iso));
+    }
+    if actor.kind != ActorKind::State {
+        if let Some(c) = &actor.country {
+            b.iri(&s, &rp("country"), &nn(format!("{ID}state/{c}")));
+        }
+    }
+    if let Some(r) = &actor.role {
+        b.add(&s, &rp("role"), string(r));
+    }
+}
+
+fn provenance(b: &mut Builder, e: &NamedNode, article: &NamedNode, ev: &Evidence) {
+    b.iri(e, PROV_DERIVED, article);
+    b.add(e, &rp("evidence"), string(&ev.sentence));
+    b.add(e, &rp("evidenceStart"), typed(ev.char_start.to_string(), xsd::INTEGER));
+    b.add(e, &rp("evidenceEnd"), typed(ev.char_end.to_string(), xsd::INTEGER));
+    b.add(e, &rp("rule"), string(&ev.rule));
+    b.add(e, &rp("confidence"), decimal(ev.confidence as f64));
+}
+
+/// The ontology as quads in its own named graph.
+pub fn ontology_quads() -> Result<Vec<Quad>> {
+    let g = GraphName::NamedNode(nn(ONTOLOGY_GRAPH));
+    oxigraph::io::RdfParser::from_format(RdfFormat::Turtle)
+        .with_default_graph(g)
+        .for_slice(ONTOLOGY_TTL.as_bytes())
+        .map(|q| q.map_err(|e| Error::Rdf(format!("ontology/realpolitik.ttl: {e}"))))
+        .collect()
+}
+
+/// Write quads in a format; formats without graphs get the union of the graphs.
+/// Quads are sorted first so output is byte-stable.
+pub fn write_quads<W: Write>(mut quads: Vec<Quad>, format: Format, out: W) -> Result<W> {
+    sort_quads(&mut quads);
+    match format.oxigraph() {
+        None => jsonld::write(&quads, out),
+        Some(f) => {
+            let mut ser = RdfSerializer::from_format(f);
+            if matches!(format, Format::Turtle | Format::Trig | Format::Rdfxml) {
+                for (p, ns) in PREFIXES {
+                    ser = ser.with_prefix(*p, *ns).map_err(|e| Error::Rdf(e.to_string()))?;
+                }
+            }
+            let mut w = ser.for_writer(out);
+            if format.keeps_graphs() {
+                for q in &quads {
+                    w.serialize_quad(q).map_err(|e| Error::Rdf(e.to_string()))?;
+                }
+            } else {
+                // Sort triples as triples (graph dropped) so subjects stay grouped.
+                let mut triples: Vec<oxigraph::model::Triple> = quads.into_iter().map(|q| q.into()).collect();
+                triples.sort_by_cached_key(|t| t.to_string());
+                triples.dedup();
+                for t in &triples {
+                    w.serialize_triple(t).map_err(|e| Error::Rdf(e.to_string()))?;
+                }
+            }
+            w.finish().map_err(|e| Error::Rdf(e.to_string()))
+        }
+    }
+}
+
+/// Sort by (graph, subject, predicate, object) as N-Triples text: a total, stable order that
+/// keeps each graph and each subject together.
+pub fn sort_quads(quads: &mut Vec<Quad>) {
+    quads.sort_by_cached_key(|q| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
+    quads.dedup();
+}
+
+/// Parse RDF in one of our formats (for round-trip checks and tests).
+pub fn parse(data: &[u8], format: Format) -> Result<Vec<Quad>> {
+    let f = format.oxigraph().unwrap_or(RdfFormat::JsonLd { profile: Default::default() });
+    oxigraph::io::RdfParser::from_format(f)
+        .for_slice(data)
+        .map(|q| q.map_err(|e| Error::Rdf(e.to_string())))
+        .collect()
+}

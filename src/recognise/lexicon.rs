@@ -1,0 +1,172 @@
+//! The bundled knowledge (`data/`): parsed once, at first use, from files embedded in the
+//! binary, so the tool is a single file and the data stays reviewable text.
+
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+
+/// A parsed TSV file: header names → cell, `#` comments and blank lines skipped.
+pub struct Tsv {
+    pub rows: Vec<(usize, HashMap<String, String>)>,
+}
+
+impl Tsv {
+    pub fn parse(file: &'static str, text: &str) -> Result<Tsv> {
+        let mut header: Option<Vec<String>> = None;
+        let mut rows = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cells: Vec<&str> = line.split('\t').collect();
+            match &header {
+                None => header = Some(cells.iter().map(|c| c.trim().to_string()).collect()),
+                Some(h) => {
+                    if cells.len() > h.len() {
+                        return Err(Error::Data { file, line: i + 1, problem: format!("{} cells, header has {}", cells.len(), h.len()) });
+                    }
+                    let row = h.iter().cloned().zip(cells.iter().map(|c| c.trim().to_string())).collect();
+                    rows.push((i + 1, row));
+                }
+            }
+        }
+        Ok(Tsv { rows })
+    }
+}
+
+/// A cell split on `|`, empty parts dropped.
+pub fn multi(row: &HashMap<String, String>, col: &str) -> Vec<String> {
+    row.get(col)
+        .map(|c| c.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+pub fn cell(row: &HashMap<String, String>, col: &str) -> Option<String> {
+    row.get(col).map(|c| c.trim().to_string()).filter(|c| !c.is_empty())
+}
+
+#[derive(Debug, Clone)]
+pub struct StateRow {
+    pub qid: String,
+    pub iso2: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub demonyms: Vec<String>,
+    pub seats: Vec<String>,
+    pub ambiguous: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IgoRow {
+    pub qid: String,
+    pub name: String,
+    pub forms: Vec<String>,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BodyRow {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub state: Option<String>,
+    pub kind: String,
+    pub qid: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GenericBodyRow {
+    pub alias: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrgRow {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub country: Option<String>,
+    pub kind: String,
+    pub qid: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WeaponRow {
+    pub term: String,
+    pub category: &'static str,
+    pub system: bool,
+    pub qid: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TitleRow {
+    pub title: String,
+    pub kind: String,
+}
+
+/// Trigger words and frames (`data/lexicon/triggers.toml`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Triggers {
+    pub sanction: SanctionTriggers,
+    pub transfer: TransferTriggers,
+    pub statement: StatementTriggers,
+    pub modality: Modality,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SanctionTriggers {
+    pub strong_verbs: Vec<String>,
+    pub light_verbs: Vec<String>,
+    pub measures: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct TransferTriggers {
+    pub give_verbs: Vec<String>,
+    pub receive_verbs: Vec<String>,
+    pub nouns: Vec<String>,
+    pub planned: Vec<String>,
+    pub agreed: Vec<String>,
+    pub ongoing: Vec<String>,
+    pub alleged: Vec<String>,
+    pub intercepted: Vec<String>,
+    pub hypothetical: Vec<String>,
+    pub to_preps: Vec<String>,
+    pub from_preps: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StatementTriggers {
+    pub speech_verbs: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Modality {
+    pub cues: Vec<String>,
+}
+
+/// Category column values → local names in the ontology's weapon-category scheme.
+pub fn category_concept(c: &str) -> Option<&'static str> {
+    Some(match c.trim().to_ascii_lowercase().as_str() {
+        "missile" => "Missile",
+        "ammunition" => "Ammunition",
+        "drone" => "Drone",
+        "aircraft" => "Aircraft",
+        "armored_vehicle" => "ArmoredVehicle",
+        "air_defense" => "AirDefense",
+        "artillery" => "Artillery",
+        "small_arms" => "SmallArms",
+        "naval" => "Naval",
+        "military_technology" => "MilitaryTechnology",
+        "components" => "Components",
+        "other" => "Other",
+        _ => return None,
+    })
+}
+
+/// Measure concept local names the ontology defines.
+pub const MEASURES: &[&str] = &[
+    "AssetFreeze", "TravelBan", "ArmsEmbargo", "ExportControl", "FinancialBlock", "InvestmentBan",
+    "TradeRestriction", "FlightBan", "OtherMeasure",
+];
+
+pub fn measure_concept(m: &str) -> Option<&'static str> {
+    MEASURES.iter().copied().find(|x| *x == m)
+}

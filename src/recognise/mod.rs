@@ -1,0 +1,746 @@
+//! Recognise stage: find the actors and weapons an article mentions.
+//!
+//! Gazetteers from `data/` (states with names, demonyms and seats of power; IGOs; government
+//! bodies; companies and armed groups; weapons) are compiled once into Aho-Corasick automata.
+//! Persons and unlisted organisations are found by rules over capitalisation, titles,
+//! appositions and speech verbs, since no permissively licensed English tagger ships its data.
+
+pub mod lexicon;
+
+use crate::error::{Error, Result};
+use crate::model::{Actor, ActorKind, Extraction, Span, slug};
+use crate::text::{self, Sentence, Token};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use lexicon::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+const STATES: &str = include_str!("../../data/wikidata/states.tsv");
+const IGOS: &str = include_str!("../../data/wikidata/igos.tsv");
+const BODIES: &str = include_str!("../../data/gazetteer/gov_bodies.tsv");
+const GENERIC_BODIES: &str = include_str!("../../data/gazetteer/generic_bodies.tsv");
+const ORGS: &str = include_str!("../../data/gazetteer/organisations.tsv");
+const WEAPONS: &str = include_str!("../../data/lexicon/weapons.tsv");
+const TITLES: &str = include_str!("../../data/lexicon/titles.tsv");
+const STATE_TITLES: &str = include_str!("../../data/lexicon/state_titles.tsv");
+const TRIGGERS: &str = include_str!("../../data/lexicon/triggers.toml");
+
+/// What a gazetteer string names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    State(usize),
+    Igo(usize),
+    Body(usize),
+    GenericBody(usize),
+    Org(usize),
+}
+
+/// How a state is named: the distinction matters ("Russian companies" targets Russian
+/// entities; "Moscow said" is the Russian government speaking).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Name,
+    Demonym,
+    Seat,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pattern {
+    entry: Entry,
+    form: Form,
+    ambiguous: bool,
+}
+
+/// All bundled knowledge, compiled.
+pub struct Gazetteer {
+    pub states: Vec<StateRow>,
+    pub igos: Vec<IgoRow>,
+    pub bodies: Vec<BodyRow>,
+    pub generic_bodies: Vec<GenericBodyRow>,
+    pub orgs: Vec<OrgRow>,
+    pub weapons: Vec<WeaponRow>,
+    pub titles: Vec<TitleRow>,
+    pub state_titles: Vec<(String, String)>,
+    pub triggers: Triggers,
+    pub state_by_qid: HashMap<String, usize>,
+    names: AhoCorasick,
+    patterns: Vec<Pattern>,
+    weapon_ac: AhoCorasick,
+    weapon_pat: Vec<usize>,
+    /// Lower-cased words that occur in titles ("secretary", "minister", "spokesman").
+    pub title_words: HashSet<String>,
+    title_ac: AhoCorasick,
+}
+
+impl Gazetteer {
+    /// The bundled gazetteer, built at first use. Bundled data is checked by the test suite,
+    /// so failure here is a build defect; callers still get an error, not a panic.
+    pub fn get() -> Result<&'static Gazetteer> {
+        static G: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();
+        G.get_or_init(|| Gazetteer::build().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Data { file: "data/", line: 0, problem: e.clone() })
+    }
+
+    pub fn build() -> Result<Gazetteer> {
+        let states: Vec<StateRow> = Tsv::parse("data/wikidata/states.tsv", STATES)?
+            .rows
+            .into_iter()
+            .map(|(_, r)| StateRow {
+                qid: cell(&r, "qid").unwrap_or_default(),
+                iso2: cell(&r, "iso2").unwrap_or_default(),
+                name: cell(&r, "name").unwrap_or_default(),
+                aliases: multi(&r, "aliases"),
+                demonyms: multi(&r, "demonyms"),
+                seats: multi(&r, "seats"),
+                ambiguous: multi(&r, "ambiguous"),
+            })
+            .collect();
+        let igos: Vec<IgoRow> = Tsv::parse("data/wikidata/igos.tsv", IGOS)?
+            .rows
+            .into_iter()
+            .map(|(_, r)| {
+                let name = cell(&r, "name").unwrap_or_default();
+                let mut forms = vec![name.clone()];
+                forms.extend(multi(&r, "acronym"));
+                forms.extend(multi(&r, "aliases"));
+                IgoRow { qid: cell(&r, "qid").unwrap_or_default(), name, forms, parent: cell(&r, "parent_qid") }
+            })
+            .collect();
+        let bodies: Vec<BodyRow> = Tsv::parse("data/gazetteer/gov_bodies.tsv", BODIES)?
+            .rows
+            .into_iter()
+            .map(|(_, r)| BodyRow {
+                name: cell(&r, "name").unwrap_or_default(),
+                aliases: multi(&r, "aliases"),
+                state: cell(&r, "state"),
+                kind: cell(&r, "kind").unwrap_or_default(),
+                qid: cell(&r, "qid"),
+            })
+            .collect();
+        let generic_bodies: Vec<GenericBodyRow> = Tsv::parse("data/gazetteer/generic_bodies.tsv", GENERIC_BODIES)?
+            .rows
+            .into_iter()
+            .map(|(_, r)| GenericBodyRow { alias: cell(&r, "alias").unwrap_or_default(), kind: cell(&r, "kind").unwrap_or_default() })
+            .filter(|g| !g.alias.is_empty())
+            .collect();
+        let orgs: Vec<OrgRow> = Tsv::parse("data/gazetteer/organisations.tsv", ORGS)?
+            .rows
+            .into_iter()
+            .map(|(_, r)| OrgRow {
+                name: cell(&r, "name").unwrap_or_default(),
+                aliases: multi(&r, "aliases"),
+                country: cell(&r, "country"),
+                kind: cell(&r, "kind").unwrap_or_default(),
+                qid: cell(&r, "qid"),
+            })
+            .collect();
+        let mut weapons = Vec::new();
+        for (line, r) in Tsv::parse("data/lexicon/weapons.tsv", WEAPONS)?.rows {
+            let cat = cell(&r, "category").unwrap_or_default();
+            let category = category_concept(&cat).ok_or_else(|| Error::Data {
+                file: "data/lexicon/weapons.tsv",
+                line,
+                problem: format!("unknown category {cat:?}"),
+            })?;
+            let Some(term) = cell(&r, "term") else { continue };
+            weapons.push(WeaponRow { term, category, system: cell(&r, "kind").as_deref() == Some("system"), qid: cell(&r, "qid") });
+        }
+        let titles: Vec<TitleRow> = Tsv::parse("data/lexicon/titles.tsv", TITLES)?
+            .rows
+            .into_iter()
+            .filter_map(|(_, r)| Some(TitleRow { title: cell(&r, "title")?, kind: cell(&r, "kind").unwrap_or_default() }))
+            .collect();
+        let state_titles: Vec<(String, String)> = Tsv::parse("data/lexicon/state_titles.tsv", STATE_TITLES)?
+            .rows
+            .into_iter()
+            .filter_map(|(_, r)| Some((cell(&r, "title")?, cell(&r, "state")?)))
+            .collect();
+        let triggers: Triggers = toml::from_str(TRIGGERS)
+            .map_err(|e| Error::Data { file: "data/lexicon/triggers.toml", line: 0, problem: e.to_string() })?;
+        for m in triggers.sanction.measures.values() {
+            if measure_concept(m).is_none() {
+                return Err(Error::Data { file: "data/lexicon/triggers.toml", line: 0, problem: format!("unknown measure {m}") });
+            }
+        }
+
+        // Names automaton: case-sensitive (proper nouns), leftmost-longest ("Washington, D.C."
+        // beats "Washington"); all-caps variants catch datelines ("MOSCOW, March 3").
+        let mut strings: Vec<String> = Vec::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut add = |s: &str, p: Pattern, strings: &mut Vec<String>, patterns: &mut Vec<Pattern>| {
+            let s = s.trim();
+            if s.is_empty() || seen.contains_key(s) {
+                return;
+            }
+            seen.insert(s.to_string(), patterns.len());
+            strings.push(s.to_string());
+            patterns.push(p);
+        };
+        for (i, st) in states.iter().enumerate() {
+            let amb = |s: &str| st.ambiguous.iter().any(|a| a == s);
+            let mut forms: Vec<(String, Form)> = vec![(st.name.clone(), Form::Name)];
+            forms.extend(st.aliases.iter().map(|a| (a.clone(), Form::Name)));
+            forms.extend(st.demonyms.iter().map(|a| (a.clone(), Form::Demonym)));
+            forms.extend(st.seats.iter().map(|a| (a.clone(), Form::Seat)));
+            for (f, form) in forms {
+                let p = Pattern { entry: Entry::State(i), form, ambiguous: amb(&f) };
+                add(&f, p, &mut strings, &mut patterns);
+                if let Some(rest) = f.strip_prefix("the ").or_else(|| f.strip_prefix("The ")) {
+                    add(rest, p, &mut strings, &mut patterns);
+                }
+                if form != Form::Demonym && f.chars().filter(|c| c.is_alphabetic()).count() >= 4 && !amb(&f) {
+                    add(&f.to_uppercase(), p, &mut strings, &mut patterns);
+                }
+            }
+        }
+        for (i, g) in igos.iter().enumerate() {
+            for f in &g.forms {
+                add(f, Pattern { entry: Entry::Igo(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
+            }
+        }
+        for (i, b) in bodies.iter().enumerate() {
+            for f in std::iter::once(&b.name).chain(&b.aliases) {
+                add(f, Pattern { entry: Entry::Body(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
+            }
+        }
+        for (i, o) in orgs.iter().enumerate() {
+            for f in std::iter::once(&o.name).chain(&o.aliases) {
+                add(f, Pattern { entry: Entry::Org(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
+            }
+        }
+        for (i, g) in generic_bodies.iter().enumerate() {
+            // Generic bodies are matched capitalised only ("the Foreign Ministry said").
+            if g.alias.chars().next().is_some_and(char::is_uppercase) {
+                add(&g.alias, Pattern { entry: Entry::GenericBody(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
+            }
+        }
+        let names = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&strings)
+            .map_err(|e| Error::Data { file: "data/", line: 0, problem: e.to_string() })?;
+
+        let mut wstrings = Vec::new();
+        let mut weapon_pat = Vec::new();
+        let mut wseen = HashSet::new();
+        for (i, w) in weapons.iter().enumerate() {
+            let key = w.term.to_lowercase();
+            if wseen.insert(key) {
+                wstrings.push(w.term.clone());
+                weapon_pat.push(i);
+            }
+        }
+        let weapon_ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&wstrings)
+            .map_err(|e| Error::Data { file: "data/lexicon/weapons.tsv", line: 0, problem: e.to_string() })?;
+        let title_strings: Vec<&str> = titles.iter().map(|t| t.title.as_str()).collect();
+        let title_ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&title_strings)
+            .map_err(|e| Error::Data { file: "data/lexicon/titles.tsv", line: 0, problem: e.to_string() })?;
+        let title_words = titles
+            .iter()
+            .flat_map(|t| t.title.split(|c: char| !c.is_alphanumeric() && c != '-').map(str::to_lowercase).collect::<Vec<_>>())
+            .filter(|w| w.len() > 1 && !matches!(w.as_str(), "of" | "the" | "for" | "and" | "on" | "in"))
+            .collect();
+        let state_by_qid = states.iter().enumerate().map(|(i, s)| (s.qid.clone(), i)).collect();
+        Ok(Gazetteer {
+            states,
+            igos,
+            bodies,
+            generic_bodies,
+            orgs,
+            weapons,
+            titles,
+            state_titles,
+            triggers,
+            state_by_qid,
+            names,
+            patterns,
+            weapon_ac,
+            weapon_pat,
+            title_words,
+            title_ac,
+        })
+    }
+
+    pub fn state_actor(&self, i: usize) -> Actor {
+        let s = &self.states[i];
+        Actor {
+            key: format!("state/{}", s.qid),
+            kind: ActorKind::State,
+            label: s.name.clone(),
+            qid: Some(s.qid.clone()),
+            country: None,
+            role: None,
+            iso: Some(s.iso2.clone()),
+            link_method: Some("offline-table"),
+            link_confidence: Some(1.0),
+        }
+    }
+
+    pub fn state_actor_by_qid(&self, qid: &str) -> Option<Actor> {
+        self.state_by_qid.get(qid).map(|&i| self.state_actor(i))
+    }
+
+    fn igo_actor(&self, i: usize) -> Actor {
+        let g = &self.igos[i];
+        Actor {
+            key: format!("org/{}", g.qid),
+            kind: ActorKind::Igo,
+            label: g.name.clone(),
+            qid: Some(g.qid.clone()),
+            country: None,
+            role: None,
+            iso: None,
+            link_method: Some("offline-table"),
+            link_confidence: Some(1.0),
+        }
+    }
+
+    fn body_actor(&self, i: usize) -> Actor {
+        let b = &self.bodies[i];
+        Actor {
+            key: b.qid.as_ref().map(|q| format!("org/{q}")).unwrap_or_else(|| format!("org/{}", slug(&b.name))),
+            kind: ActorKind::GovernmentBody,
+            label: b.name.clone(),
+            qid: b.qid.clone(),
+            country: b.state.clone(),
+            role: None,
+            iso: None,
+            link_method: b.qid.as_ref().map(|_| "offline-table"),
+            link_confidence: b.qid.as_ref().map(|_| 1.0),
+        }
+    }
+
+    fn org_actor(&self, i: usize) -> Actor {
+        let o = &self.orgs[i];
+        let kind = match o.kind.as_str() {
+            "company" | "state_company" | "bank" => ActorKind::Company,
+            "armed_group" => ActorKind::ArmedGroup,
+            _ => ActorKind::Organization,
+        };
+        Actor {
+            key: o.qid.as_ref().map(|q| format!("org/{q}")).unwrap_or_else(|| format!("org/{}", slug(&o.name))),
+            kind,
+            label: o.name.clone(),
+            qid: o.qid.clone(),
+            country: o.country.clone(),
+            role: None,
+            iso: None,
+            link_method: o.qid.as_ref().map(|_| "offline-table"),
+            link_confidence: o.qid.as_ref().map(|_| 1.0),
+        }
+    }
+
+    pub fn is_news_agency(&self, label: &str) -> bool {
+        self.orgs.iter().any(|o| o.kind == "news_agency" && (o.name == label || o.aliases.iter().any(|a| a == label)))
+    }
+}
+
+/// One actor mention.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mention {
+    pub span: Span,
+    /// Index into the article's [`Extraction::actors`].
+    pub actor: usize,
+    pub form: Form,
+    pub entry: Option<Entry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeaponMention {
+    pub span: Span,
+    pub row: usize,
+}
+
+/// An article with everything the recogniser found: the input to extraction.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub sentences: Vec<Sentence>,
+    pub paragraphs: Vec<Span>,
+    /// Sorted by start.
+    pub mentions: Vec<Mention>,
+    pub weapons: Vec<WeaponMention>,
+    pub ex: Extraction,
+    pub gaz: &'static Gazetteer,
+}
+
+const STOP: &[&str] = &[
+    "The", "A", "An", "This", "That", "These", "Those", "It", "He", "She", "We", "They", "I", "In", "On",
+    "At", "For", "By", "With", "From", "To", "Today", "Yesterday", "Tomorrow", "But", "And", "Or", "As",
+    "After", "Before", "While", "When", "Since", "Also", "However", "According", "Under", "Over",
+    "Following", "During", "Its", "His", "Her", "Their", "Our", "Your", "My", "If", "Of", "Such", "Some",
+    "All", "Any", "Each", "Both", "Many", "Most", "Other", "Another", "Further", "Additionally", "Meanwhile",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.",
+    "There", "Here", "What", "Who", "Which", "Where", "Why", "How", "Not", "No", "Yes", "Then", "Now",
+    "Because", "Although", "Though", "Despite", "Through", "Against", "Among", "Between", "Within",
+    "Without", "Until", "Once", "Last", "Next", "First", "Second", "Third", "New", "Our", "Mr", "Ms",
+    "Mrs", "Dr", "Mr.", "Ms.", "Mrs.", "Dr.", "Sir", "Lord", "Dame", "Madam", "Former", "Prime", "Vice",
+    "Deputy", "Senior", "Chief", "Acting", "Interim", "Special", "Executive", "E.O.", "Section",
+    "Part", "Article", "Annex", "Resolution", "Regulation", "Decision", "Council", "Ministers",
+];
+
+/// Words that make a capitalised run an organisation rather than a person.
+const ORG_WORDS: &[&str] = &[
+    "Ministry", "Department", "Council", "Agency", "Bureau", "Office", "Corporation", "Corp", "Corp.",
+    "Company", "Co", "Co.", "Group", "Bank", "Industries", "Industry", "Ltd", "Ltd.", "LLC", "Inc",
+    "Inc.", "Forces", "Force", "Army", "Navy", "University", "Institute", "Committee", "Commission",
+    "Union", "Republic", "Federation", "Kingdom", "States", "Party", "Airlines", "Air", "Trading",
+    "Technology", "Technologies", "Systems", "Service", "Services", "Law", "Act", "Program",
+    "Programme", "List", "Order", "War", "Sea", "Region", "Oblast", "Province", "City", "Street",
+    "Center", "Centre", "Plant", "Factory", "Enterprise", "Enterprises", "Holding", "Holdings",
+    "Limited", "Aviation", "Aerospace", "Electronics", "Shipping", "Energy", "Oil", "Gas", "Security",
+    "Defense", "Defence", "Affairs", "Foreign", "Treasury", "Administration", "Association", "Network",
+    "Import", "Export", "Trade", "Logistics", "Engineering", "Research", "Academy", "Guard", "Corps",
+    "Division", "Brigade", "Battalion", "Regiment", "Command", "Authority", "Organization",
+    "Organisation", "Alliance", "Coalition", "Front", "Movement", "Fund", "Foundation", "Exchange",
+    "Parliament", "Assembly", "Congress", "Senate", "Court", "Tribunal", "Embassy", "Mission",
+    "Representative", "Chamber", "Partnership", "Cooperation", "Development", "Manufacturing",
+    "Works", "Design", "Machinery", "Machine", "Equipment", "Instruments", "Motors", "Port", "Airport",
+    "Zone", "Park", "Base", "Island", "Islands", "Peninsula", "Strait", "Ocean", "River", "Mountains",
+    "Sanctions", "Regulations", "Rule", "Rules", "Policy", "Strategy", "Day", "Week", "Year", "Month",
+    "Missile", "Missiles", "System", "Rocket", "Rockets", "Drone", "Drones", "Ballistic", "Nuclear",
+    "Military", "Armed", "People's", "National", "International", "Global", "Federal", "State",
+    "Economic", "Cultural", "Agreement", "Treaty", "Convention", "Charter", "Summit", "Conference",
+    "Forum", "Package", "Initiative", "Operation", "Project", "Programmes", "Industrial", "Complex",
+    "Fleet", "Troops", "Ukrainian", "Russian", "Chinese",
+];
+
+/// Particles allowed inside a person's name ("Osama bin Laden", "Ursula von der Leyen").
+const PARTICLES: &[&str] = &["bin", "al", "de", "van", "von", "der", "da", "di", "le", "la", "del", "dos", "ibn", "el"];
+
+/// Words after a name that show it is a person ("X said", "X, who").
+fn is_person_cue(word: &str, gaz: &Gazetteer) -> bool {
+    gaz.triggers.statement.speech_verbs.iter().any(|v| v == word) || matches!(word, "who" | "whose" | "himself" | "herself")
+}
+
+/// Run recognition over one article.
+pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
+    let sentences = text::sentences(text);
+    let paragraphs = text::paragraphs(text);
+    let mut ex = Extraction::default();
+    let mut mentions: Vec<Mention> = Vec::new();
+
+    // 1. Gazetteer names.
+    for m in gaz.names.find_iter(text) {
+        let span = Span::new(m.start(), m.end());
+        if !word_bounded(text, span) {
+            continue;
+        }
+        let p = gaz.patterns[m.pattern().as_usize()];
+        if p.ambiguous && !ambiguous_ok(text, span) {
+            continue;
+        }
+        let actor = match p.entry {
+            Entry::State(i) => gaz.state_actor(i),
+            Entry::Igo(i) => gaz.igo_actor(i),
+            Entry::Body(i) => gaz.body_actor(i),
+            Entry::Org(i) => gaz.org_actor(i),
+            Entry::GenericBody(i) => {
+                // Resolved below, once state mentions are known.
+                Actor {
+                    key: format!("generic/{i}"),
+                    kind: ActorKind::GovernmentBody,
+                    label: gaz.generic_bodies[i].alias.clone(),
+                    qid: None,
+                    country: None,
+                    role: None,
+                    iso: None,
+                    link_method: None,
+                    link_confidence: None,
+                }
+            }
+        };
+        mentions.push(Mention { span, actor: usize::MAX, form: p.form, entry: Some(p.entry) });
+        let idx = ex.intern(actor);
+        if let Some(last) = mentions.last_mut() {
+            last.actor = idx;
+        }
+    }
+    resolve_generic_bodies(text, gaz, &mut ex, &mut mentions);
+
+    // 2. Persons and unlisted organisations, sentence by sentence.
+    let mut persons: Vec<(String, usize)> = Vec::new(); // (surname, actor)
+    for s in &sentences {
+        find_names(text, s.span, gaz, &mut ex, &mut mentions, &mut persons);
+    }
+    // 3. Bare surnames of known persons ("Nelson stated").
+    if !persons.is_empty() {
+        for s in &sentences {
+            for t in text::tokens(text, s.span) {
+                let bare = t.text.trim_end_matches("'s").trim_end_matches("’s");
+                if let Some(&(_, actor)) = persons.iter().find(|(sn, _)| sn == bare) {
+                    let span = Span::new(t.span.start, t.span.start + bare.len());
+                    if !mentions.iter().any(|m| m.span.overlaps(span)) {
+                        mentions.push(Mention { span, actor, form: Form::Other, entry: None });
+                    }
+                }
+            }
+        }
+    }
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+
+    // 4. Weapons.
+    let mut weapons = Vec::new();
+    for m in gaz.weapon_ac.find_iter(text) {
+        let span = Span::new(m.start(), m.end());
+        if word_bounded(text, span) {
+            weapons.push(WeaponMention { span, row: gaz.weapon_pat[m.pattern().as_usize()] });
+        }
+    }
+
+    for i in 0..ex.actors.len() {
+        if ex.actors[i].kind == ActorKind::State {
+            ex.mention(i);
+        }
+    }
+    Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz }
+}
+
+/// The match is a whole word (or words): no letter or digit glued on either side.
+pub fn word_bounded(text: &str, span: Span) -> bool {
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        // "U.S" must not match inside "U.S.": a period glued after an acronym ending in a letter.
+        && !(after == Some('.') && text[span.end..].chars().nth(1).is_some_and(|c| c.is_uppercase()) && text[span.start..span.end].contains('.'))
+}
+
+/// An ambiguous name ("Jordan", "Georgia", "Washington") counts only when no capitalised
+/// word is glued to it, as in "Michael Jordan" or "Washington Post".
+fn ambiguous_ok(text: &str, span: Span) -> bool {
+    let after = text[span.end..].trim_start_matches(' ');
+    let next_cap = text[span.end..].starts_with(' ') && after.chars().next().is_some_and(char::is_uppercase);
+    let before = &text[..span.start];
+    let prev_word = before.trim_end_matches(' ');
+    let prev_cap = before.ends_with(' ')
+        && prev_word
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
+            .next()
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase) && !STOP.contains(&w));
+    // "US" inside all-caps text is a word, not the country.
+    let shouting = text[span.start..span.end] == *"US"
+        && after.split_whitespace().next().is_some_and(|w| w.len() > 2 && w.chars().all(|c| c.is_uppercase()));
+    !next_cap && !prev_cap && !shouting
+}
+
+/// "the Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia":
+/// a generic body takes the state named next to it; otherwise it stays stateless.
+fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, mentions: &mut [Mention]) {
+    let states: Vec<(Span, usize)> = mentions
+        .iter()
+        .filter_map(|m| match m.entry {
+            Some(Entry::State(i)) => Some((m.span, i)),
+            _ => None,
+        })
+        .collect();
+    for m in mentions.iter_mut() {
+        let Some(Entry::GenericBody(gi)) = m.entry else { continue };
+        let state = states.iter().find(|(s, _)| {
+            let between = if s.end <= m.span.start { &text[s.end..m.span.start] } else if m.span.end <= s.start { &text[m.span.end..s.start] } else { "x" };
+            let b = between.trim();
+            (s.end <= m.span.start && (b.is_empty() || b == "'s" || b == "’s"))
+                || (m.span.end <= s.start && (b == "of" || b == "of the"))
+        });
+        let g = &gaz.generic_bodies[gi];
+        let actor = match state {
+            Some(&(_, si)) => {
+                let st = &gaz.states[si];
+                Actor {
+                    key: format!("org/{}-{}", st.iso2.to_lowercase(), slug(&g.alias)),
+                    kind: ActorKind::GovernmentBody,
+                    label: format!("{} {}", st.demonyms.first().unwrap_or(&st.name), g.alias),
+                    qid: None,
+                    country: Some(st.qid.clone()),
+                    role: None,
+                    iso: None,
+                    link_method: None,
+                    link_confidence: None,
+                }
+            }
+            None => ex.actors[m.actor].clone(),
+        };
+        m.actor = ex.intern(actor);
+    }
+}
+
+fn gap_is_space(text: &str, a: &Token, b: &Token) -> bool {
+    text[a.span.end..b.span.start].chars().all(|c| c == ' ')
+}
+
+fn find_names(
+    text: &str,
+    sent: Span,
+    gaz: &Gazetteer,
+    ex: &mut Extraction,
+    mentions: &mut Vec<Mention>,
+    persons: &mut Vec<(String, usize)>,
+) {
+    let toks = text::tokens(text, sent);
+    let spans: Vec<Span> = mentions.iter().map(|m| m.span).collect();
+    let covered = |t: &Token| spans.iter().any(|s| s.overlaps(t.span));
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let starts = t.is_capitalised() && !covered(t) && !STOP.contains(&t.text);
+        if !starts {
+            i += 1;
+            continue;
+        }
+        // Grow a run of capitalised tokens separated by single spaces.
+        let mut j = i + 1;
+        while j < toks.len() && gap_is_space(text, &toks[j - 1], &toks[j]) && !covered(&toks[j]) {
+            let w = toks[j].text;
+            let cap = toks[j].is_capitalised();
+            let particle = PARTICLES.contains(&w) && toks.get(j + 1).is_some_and(|n| n.is_capitalised());
+            if cap || particle {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let run = &toks[i..j];
+        // Strip leading title words ("Foreign Secretary Liz Truss").
+        let mut k = 0;
+        while k < run.len() && gaz.title_words.contains(&run[k].lower().trim_end_matches('.').to_string()) {
+            k += 1;
+        }
+        let name_toks = &run[k..];
+        let is_org = run.iter().any(|t| ORG_WORDS.contains(&t.text.trim_end_matches("'s").trim_end_matches("’s")));
+        if is_org || name_toks.is_empty() {
+            i = j;
+            continue;
+        }
+        let n = name_toks.len();
+        let last_clean = name_toks[n - 1].text.trim_end_matches("'s").trim_end_matches("’s");
+        let name_span = Span::new(name_toks[0].span.start, name_toks[n - 1].span.start + last_clean.len());
+        let name = &text[name_span.start..name_span.end];
+        let all_caps = name_toks.iter().all(|t| t.text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
+        if !(2..=4).contains(&n) || all_caps || name_toks.iter().any(|t| STOP.contains(&t.text)) {
+            i = j;
+            continue;
+        }
+        // Evidence that this is a person.
+        let role_before = role_before(text, sent, name_span.start, gaz);
+        let titled = k > 0 || role_before.is_some();
+        let apposition = apposition_after(text, sent, name_span.end, gaz);
+        let next_word = toks.get(j).map(|t| t.lower()).unwrap_or_default();
+        let prev_word = if i > 0 { toks[i - 1].lower() } else { String::new() };
+        let cue = is_person_cue(&next_word, gaz)
+            || (is_person_cue(&prev_word, gaz) && !matches!(prev_word.as_str(), "called" | "calls" | "described"))
+            || (i >= 2 && toks[i - 2].lower() == "according" && prev_word == "to");
+        if !(titled || apposition.is_some() || cue) {
+            i = j;
+            continue;
+        }
+        let role_span = match (k > 0, role_before) {
+            (_, Some(r)) => Some(Span::new(r, name_span.start)),
+            (true, None) => Some(Span::new(run[0].span.start, name_span.start)),
+            _ => apposition,
+        };
+        let role = role_span.map(|r| text[r.start..r.end].trim().trim_matches(',').trim().to_string()).filter(|r| !r.is_empty());
+        let country = role_span.and_then(|r| country_in(text, r, gaz, ex, mentions)).or_else(|| {
+            role.as_deref().and_then(|r| {
+                gaz.state_titles.iter().find(|(t, _)| r.to_lowercase().contains(&t.to_lowercase())).map(|(_, q)| q.clone())
+            })
+        });
+        let actor = Actor {
+            key: format!("person/{}", slug(name)),
+            kind: ActorKind::Person,
+            label: name.to_string(),
+            qid: None,
+            country,
+            role,
+            iso: None,
+            link_method: None,
+            link_confidence: None,
+        };
+        let idx = ex.intern(actor);
+        mentions.push(Mention { span: name_span, actor: idx, form: Form::Other, entry: None });
+        let surname = name_toks[n - 1].text.trim_end_matches("'s").trim_end_matches("’s").to_string();
+        if !persons.iter().any(|(s, _)| *s == surname) {
+            persons.push((surname, idx));
+        }
+        i = j;
+    }
+}
+
+/// Start of a role phrase ending right before a name: "Under Secretary of Commerce for
+/// Industry and Security", "Kremlin spokesman", "U.S. Secretary of State".
+fn role_before(text: &str, sent: Span, name_start: usize, gaz: &Gazetteer) -> Option<usize> {
+    let before = &text[sent.start..name_start];
+    if !before.ends_with(' ') {
+        return None;
+    }
+    // A title must end within the last word before the name.
+    let mut best = None;
+    for m in gaz.title_ac.find_iter(before) {
+        let end = sent.start + m.end();
+        let tail = &text[end..name_start];
+        if tail.trim().is_empty() && word_bounded(text, Span::new(sent.start + m.start(), end)) {
+            best = Some(sent.start + m.start());
+        }
+    }
+    let start = best?;
+    // Extend left over the modifiers of the title: capitalised words, "of", "the", "for", "and".
+    let toks = text::tokens(text, Span::new(sent.start, start));
+    let mut s = start;
+    for t in toks.iter().rev().take(10) {
+        let gap = &text[t.span.end..s];
+        if !gap.chars().all(|c| c == ' ') {
+            break;
+        }
+        if t.is_capitalised() && !STOP.contains(&t.text) || matches!(t.text, "of" | "the" | "for" | "and") && t.span.start > sent.start {
+            s = t.span.start;
+        } else {
+            break;
+        }
+    }
+    // Do not start a role with a connective.
+    let mut role = &text[s..start];
+    for w in ["of ", "the ", "for ", "and "] {
+        role = role.strip_prefix(w).unwrap_or(role);
+    }
+    Some(start - role.len().min(start - s))
+}
+
+/// ", undersecretary of the Treasury for terrorism and financial intelligence," after a name.
+fn apposition_after(text: &str, sent: Span, name_end: usize, gaz: &Gazetteer) -> Option<Span> {
+    let rest = &text[name_end..sent.end];
+    let body = rest.strip_prefix(", ")?;
+    let end = body.find([',', ';', '.', '(', '“', '"']).unwrap_or(body.len());
+    let phrase = &body[..end];
+    let first = phrase.split_whitespace().next()?;
+    let first_l = first.to_lowercase();
+    let looks_role = gaz.title_words.contains(first_l.trim_end_matches('.'))
+        || (matches!(first_l.as_str(), "the" | "a" | "an" | "former" | "deputy" | "senior" | "chief" | "acting")
+            && phrase.split_whitespace().nth(1).is_some_and(|w| gaz.title_words.contains(&w.to_lowercase())
+                || phrase.split_whitespace().any(|w| gaz.title_words.contains(&w.to_lowercase()))));
+    if !looks_role || phrase.split_whitespace().count() > 16 {
+        return None;
+    }
+    let start = name_end + 2;
+    Some(Span::new(start, start + end))
+}
+
+/// The state a role phrase points to: a state, its demonym or seat, or a body of a state.
+fn country_in(text: &str, r: Span, _gaz: &Gazetteer, ex: &Extraction, mentions: &[Mention]) -> Option<String> {
+    let _ = text;
+    mentions.iter().filter(|m| r.contains(m.span)).find_map(|m| {
+        let a = &ex.actors[m.actor];
+        match a.kind {
+            ActorKind::State => a.qid.clone(),
+            ActorKind::Igo => None,
+            _ => a.country.clone(),
+        }
+    })
+}

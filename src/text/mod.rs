@@ -1,0 +1,274 @@
+//! Text stage: paragraphs, sentences and quotations, all as byte spans into the article text.
+//!
+//! Sentence splitting is rule-based (an abbreviation list from `data/`, initials and dotted
+//! acronyms such as "U.S." are not ends) and never splits inside a quotation that closes in the
+//! same paragraph, so a quote and its "he said" stay together.
+
+use crate::model::Span;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+const ABBREVIATIONS: &str = include_str!("../../data/lexicon/abbreviations.txt");
+
+fn abbreviations() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        ABBREVIATIONS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Words after a dotted acronym ("U.S.") that show a new sentence has started.
+const STARTERS: &[&str] = &[
+    "The", "This", "That", "These", "It", "He", "She", "They", "We", "In", "On", "But", "And", "A",
+    "An", "Its", "His", "Her", "Their", "However", "Meanwhile", "Earlier", "Last", "According",
+];
+
+/// A sentence of the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    /// Index of the paragraph (line block) it belongs to.
+    pub paragraph: usize,
+}
+
+/// Paragraph spans: maximal runs of non-empty lines are split at every newline, since news
+/// text puts one paragraph per line.
+pub fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            push_trimmed(text, start, i, &mut out);
+            start = i + 1;
+        }
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+    let s = &text[start..end];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail < s.len() {
+        out.push(Span::new(start + lead, end - trail));
+    }
+}
+
+/// Quoted stretches of a paragraph: the span INSIDE the marks. Curly “…” pairs and straight
+/// "…" pairs; an unclosed mark opens nothing.
+pub fn quotations(text: &str, para: Span) -> Vec<Span> {
+    let s = &text[para.start..para.end];
+    let mut out = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in s.char_indices() {
+        match (open, c) {
+            (None, '“') => open = Some((i + c.len_utf8(), '”')),
+            (None, '"') => open = Some((i + 1, '"')),
+            (Some((st, close)), c) if c == close => {
+                out.push(Span::new(para.start + st, para.start + i));
+                open = None;
+            }
+            // A new opening curly quote while one is open: the first was never closed.
+            (Some((_, '”')), '“') => open = Some((i + c.len_utf8(), '”')),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Split the text into sentences.
+pub fn sentences(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for (pi, para) in paragraphs(text).into_iter().enumerate() {
+        let quotes = quotations(text, para);
+        let bytes = text.as_bytes();
+        let mut start = para.start;
+        let mut i = para.start;
+        while i < para.end {
+            let c = bytes[i];
+            if matches!(c, b'.' | b'!' | b'?') {
+                // Extend over closing punctuation.
+                let mut j = i + 1;
+                while j < para.end {
+                    let rest = &text[j..para.end];
+                    let ch = rest.chars().next().unwrap_or(' ');
+                    if matches!(ch, '”' | '"' | '’' | '\'' | ')' | ']' | '.' | '!' | '?') {
+                        j += ch.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                if is_boundary(text, para, start, i, j, &quotes) {
+                    push_trimmed_sentence(text, start, j, pi, &mut out);
+                    start = j;
+                }
+                i = j;
+                continue;
+            }
+            i += 1;
+        }
+        push_trimmed_sentence(text, start, para.end, pi, &mut out);
+    }
+    out
+}
+
+fn push_trimmed_sentence(text: &str, start: usize, end: usize, paragraph: usize, out: &mut Vec<Sentence>) {
+    let mut v = Vec::new();
+    push_trimmed(text, start, end, &mut v);
+    if let Some(span) = v.pop() {
+        out.push(Sentence { span, paragraph });
+    }
+}
+
+fn is_boundary(text: &str, para: Span, start: usize, dot: usize, after: usize, quotes: &[Span]) -> bool {
+    if after >= para.end {
+        return false; // the paragraph end closes it anyway
+    }
+    // Inside a quotation that closes in this paragraph: keep together (unless the quote is long).
+    if quotes.iter().any(|q| q.start <= dot && dot < q.end && q.end - q.start < 800) {
+        return false;
+    }
+    let rest = &text[after..para.end];
+    if !rest.starts_with(|c: char| c.is_whitespace()) {
+        return false; // "3.5", "U.S.-made", "gov.uk"
+    }
+    let next = rest.trim_start();
+    let Some(nc) = next.chars().next() else { return false };
+    if !(nc.is_uppercase() || nc.is_ascii_digit() || matches!(nc, '“' | '"' | '‘' | '(' | '[' | '-' | '–' | '—')) {
+        return false;
+    }
+    if text.as_bytes()[dot] != b'.' {
+        return true;
+    }
+    // The token before the period.
+    let before = &text[start..dot];
+    let tok_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '“' | '"' | '‘'))
+        .map(|p| p + before[p..].chars().next().map_or(1, char::len_utf8))
+        .unwrap_or(0);
+    let tok = &before[tok_start..];
+    if tok.is_empty() {
+        return true;
+    }
+    let next_word: &str = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    if abbreviations().contains(tok) {
+        return false;
+    }
+    let letters: Vec<char> = tok.chars().collect();
+    // An initial: "Thea D. Rozman".
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        return false;
+    }
+    // A dotted acronym: "U.S", "U.N", "L.G.B.T.Q".
+    if tok.contains('.') && tok.split('.').all(|p| p.chars().count() <= 2 && p.chars().all(char::is_alphabetic)) {
+        return STARTERS.contains(&next_word);
+    }
+    true
+}
+
+/// A word token with its byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    pub span: Span,
+}
+
+impl Token<'_> {
+    pub fn is_capitalised(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+    pub fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+}
+
+/// Word tokens of a span: letters/digits with inner apostrophes, hyphens and periods
+/// ("Kim Jong-un", "U.S.", "Shahed-136", "don't"); punctuation is skipped.
+pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
+    let s = &text[span.start..span.end];
+    let mut out = Vec::new();
+    let mut cur: Option<usize> = None;
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let inner = matches!(c, '\'' | '’' | '-' | '.' | '&')
+            && cur.is_some()
+            && chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || inner || (c == '.' && cur.is_some() && is_acronym_tail(s, cur.unwrap_or(0), i)) {
+            if cur.is_none() {
+                cur = Some(i);
+            }
+        } else if let Some(st) = cur.take() {
+            out.push(Token { text: &text[span.start + st..span.start + i], span: Span::new(span.start + st, span.start + i) });
+        }
+    }
+    if let Some(st) = cur {
+        out.push(Token { text: &text[span.start + st..span.end], span: Span::new(span.start + st, span.end) });
+    }
+    out
+}
+
+/// "U.S." keeps its final period: the token so far is single letters joined by periods.
+fn is_acronym_tail(s: &str, start: usize, dot: usize) -> bool {
+    let t = &s[start..dot];
+    t.contains('.') && t.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+}
+
+/// Byte offset → character offset, for publishing offsets that any language can index with.
+pub fn char_offset(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(t: &str) -> Vec<&str> {
+        sentences(t).iter().map(|s| &t[s.span.start..s.span.end]).collect()
+    }
+
+    #[test]
+    fn abbreviations_and_acronyms_do_not_end_sentences() {
+        let t = "Mr. Smith met U.S. officials on Jan. 5 at the U.N. headquarters. He left.";
+        assert_eq!(split(t), vec!["Mr. Smith met U.S. officials on Jan. 5 at the U.N. headquarters.", "He left."]);
+    }
+
+    #[test]
+    fn acronym_then_new_sentence() {
+        assert_eq!(split("Aid came from the U.S. The talks failed."), vec!["Aid came from the U.S.", "The talks failed."]);
+    }
+
+    #[test]
+    fn initials_are_not_ends() {
+        assert_eq!(split("Thea D. Rozman spoke. Then left."), vec!["Thea D. Rozman spoke.", "Then left."]);
+    }
+
+    #[test]
+    fn quotations_stay_whole() {
+        let t = "“We will act. We are ready,” said the minister. Others disagreed.";
+        assert_eq!(split(t), vec!["“We will act. We are ready,” said the minister.", "Others disagreed."]);
+    }
+
+    #[test]
+    fn newline_ends_sentence() {
+        assert_eq!(split("First line\nSecond line."), vec!["First line", "Second line."]);
+    }
+
+    #[test]
+    fn quotation_spans() {
+        let t = "He said “one two” and \"three\".";
+        let q: Vec<&str> = quotations(t, Span::new(0, t.len())).iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(q, vec!["one two", "three"]);
+    }
+
+    #[test]
+    fn tokens_keep_acronyms_and_hyphens() {
+        let t = "The U.S. sent Shahed-136 drones to Kim Jong-un's army.";
+        let toks: Vec<&str> = tokens(t, Span::new(0, t.len())).iter().map(|t| t.text).collect();
+        assert_eq!(toks, vec!["The", "U.S.", "sent", "Shahed-136", "drones", "to", "Kim", "Jong-un's", "army"]);
+    }
+}
