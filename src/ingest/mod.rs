@@ -153,10 +153,52 @@ pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Vec<Result<Article>> 
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match kind {
-        Kind::Text => vec![article_from_text(name, text, None, None, None)],
+        Kind::Text => {
+            let (meta, body) = front_matter(text);
+            vec![article_from_text(name, body, meta.url, meta.title, meta.date)]
+        }
         Kind::Html => vec![html::article_from_html(name, text, None)],
         Kind::Jsonl => read_jsonl(name, text),
     }
+}
+
+#[derive(Default)]
+struct Meta {
+    url: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+}
+
+/// An optional header of `# key: value` lines (source/url, title, date) before a text body,
+/// as news archives and our samples write it.
+fn front_matter(text: &str) -> (Meta, &str) {
+    let mut meta = Meta::default();
+    let mut rest = text;
+    loop {
+        let line_end = rest.find('\n').map_or(rest.len(), |p| p + 1);
+        let line = rest[..line_end].trim_end();
+        let Some((key, value)) = line.strip_prefix("# ").and_then(|l| l.split_once(':')) else { break };
+        let key = key.trim().to_ascii_lowercase();
+        if !key.chars().all(|c| c.is_ascii_alphabetic() || c == '_') || key.is_empty() {
+            break;
+        }
+        let value = value.trim().to_string();
+        match key.as_str() {
+            "source" | "url" => meta.url = Some(value),
+            "title" => meta.title = Some(value),
+            "date" => meta.date = Some(value),
+            _ => {}
+        }
+        rest = &rest[line_end..];
+    }
+    if rest.len() == text.len() {
+        return (Meta::default(), text);
+    }
+    // A malformed date in a header is not worth losing the article over.
+    if meta.date.as_deref().is_some_and(|d| normalise_date(d).is_none()) {
+        meta.date = None;
+    }
+    (meta, rest.trim_start_matches(['\n', '\r']))
 }
 
 #[derive(serde::Deserialize)]
@@ -284,6 +326,17 @@ mod tests {
         assert!(e.contains("binary"), "{e}");
         let e = read_bytes("z.txt", b"  \n", Kind::Text).remove(0).unwrap_err().to_string();
         assert!(e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn text_front_matter_gives_metadata() {
+        let a = read_bytes("a.txt", b"# source: https://example.org/a\n# title: T\n# date: 2024-04-11\n\nBody text here.", Kind::Text).remove(0).unwrap();
+        assert_eq!(a.url.as_deref(), Some("https://example.org/a"));
+        assert_eq!(a.title.as_deref(), Some("T"));
+        assert_eq!(a.date.as_deref(), Some("2024-04-11"));
+        assert_eq!(a.text, "Body text here.");
+        let b = read_bytes("b.txt", b"# Not a header line\nBody", Kind::Text).remove(0).unwrap();
+        assert!(b.text.starts_with("# Not a header"));
     }
 
     #[test]

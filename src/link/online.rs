@@ -338,13 +338,28 @@ impl OnlineLinker {
             return Ok(CachedLink { qid: None, label: None, confidence: 0.0, note: "no candidate".into() });
         }
         let entities = self.get_entities(&ids, "claims|labels|aliases|descriptions").map_err(|p| Error::Network(format!("{what}: {p}")))?;
+        // Humans are always filed as instances of Q5 itself, so persons need no class walk;
+        // for the others, every class not listed is walked once, all candidates together.
+        if actor.kind != ActorKind::Person {
+            let mut classes: Vec<String> = Vec::new();
+            for id in &ids {
+                for c in entities.get(id).map(|e| claim_ids(e, "P31")).unwrap_or_default() {
+                    if !classes.contains(&c) {
+                        classes.push(c);
+                    }
+                }
+            }
+            self.learn_classes(state, &classes).map_err(|p| Error::Network(format!("{what}: {p}")))?;
+        }
         let mut candidates = Vec::new();
         for (rank, id) in ids.iter().enumerate() {
             let Some(entity) = entities.get(id) else { continue };
             let hit = hits.iter().find(|h| &h.id == id);
-            let classes = claim_ids(entity, "P31");
-            let families = self.families(state, &classes).map_err(|p| Error::Network(format!("{what}: {p}")))?;
-            let fit = families.iter().map(|f| type_fit(actor.kind, *f)).fold(0.0f32, f32::max);
+            let fit = claim_ids(entity, "P31")
+                .iter()
+                .filter_map(|c| root_family(c).or_else(|| state.cache.classes.get(c).copied().flatten()))
+                .map(|f| type_fit(actor.kind, f))
+                .fold(0.0f32, f32::max);
             let country_prop = if actor.kind == ActorKind::Person { "P27" } else { "P17" };
             let countries = claim_ids(entity, country_prop);
             candidates.push(Candidate {
@@ -360,27 +375,21 @@ impl OnlineLinker {
         Ok(decide(candidates))
     }
 
-    /// The families a candidate's P31 classes reach, walking P279 for unlisted classes.
-    fn families(&self, state: &mut State, classes: &[String]) -> Result<Vec<Family>, String> {
-        let mut out = Vec::new();
-        let mut unknown = Vec::new();
-        for c in classes {
-            if let Some(f) = root_family(c) {
-                out.push(f);
-            } else if let Some(known) = state.cache.classes.get(c) {
-                out.extend(*known);
-            } else {
-                unknown.push(c.clone());
-            }
+    /// Make sure the cache knows which family (if any) each class reaches up P279.
+    fn learn_classes(&self, state: &mut State, classes: &[String]) -> Result<(), String> {
+        let unknown: Vec<String> = classes
+            .iter()
+            .filter(|c| root_family(c).is_none() && !state.cache.classes.contains_key(*c))
+            .cloned()
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
         }
-        if !unknown.is_empty() {
-            for (class, family) in self.walk_classes(&unknown)? {
-                state.cache.classes.insert(class, family);
-                state.dirty = true;
-                out.extend(family);
-            }
+        for (class, family) in self.walk_classes(&unknown)? {
+            state.cache.classes.insert(class, family);
+            state.dirty = true;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Walk up P279 from each class (breadth first, at most [`CLASS_WALK_DEPTH`] steps, in

@@ -172,12 +172,16 @@ impl Gazetteer {
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut add = |s: &str, p: Pattern, strings: &mut Vec<String>, patterns: &mut Vec<Pattern>| {
             let s = s.trim();
-            if s.is_empty() || seen.contains_key(s) {
-                return;
+            // Typographic apostrophes: "People’s Republic of China" is the same name.
+            let curly = s.contains('\'').then(|| s.replace('\'', "’"));
+            for v in std::iter::once(s.to_string()).chain(curly) {
+                if v.is_empty() || seen.contains_key(&v) {
+                    continue;
+                }
+                seen.insert(v.clone(), patterns.len());
+                strings.push(v);
+                patterns.push(p);
             }
-            seen.insert(s.to_string(), patterns.len());
-            strings.push(s.to_string());
-            patterns.push(p);
         };
         for (i, st) in states.iter().enumerate() {
             let amb = |s: &str| st.ambiguous.iter().any(|a| a == s);
@@ -439,6 +443,23 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
         if p.ambiguous && !ambiguous_ok(text, span) {
             continue;
         }
+        if !in_paragraphs(&paragraphs, span) || (matches!(p.entry, Entry::State(_)) && text[span.end..].starts_with('$')) {
+            continue; // a related-articles line; a currency ("US$6 billion")
+        }
+        // A body or company whose name holds a state's name or seat ("Taipei Economic and
+        // Cultural Representative Office") mentions that state too.
+        if matches!(p.entry, Entry::Body(_) | Entry::Org(_)) {
+            let inner = &text[span.start..span.end];
+            for im in gaz.names.find_iter(inner) {
+                let ip = gaz.patterns[im.pattern().as_usize()];
+                if let Entry::State(si) = ip.entry {
+                    if ip.form != Form::Demonym && !ip.ambiguous && word_bounded(inner, Span::new(im.start(), im.end())) {
+                        let st = ex.intern(gaz.state_actor(si));
+                        ex.mention(st);
+                    }
+                }
+            }
+        }
         let actor = match p.entry {
             Entry::State(i) => gaz.state_actor(i),
             Entry::Igo(i) => gaz.igo_actor(i),
@@ -503,6 +524,12 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
         }
     }
     Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz }
+}
+
+/// Is the span inside one of the (sorted) paragraphs?
+fn in_paragraphs(paras: &[Span], span: Span) -> bool {
+    let i = paras.partition_point(|p| p.end < span.end);
+    paras.get(i).is_some_and(|p| p.contains(span))
 }
 
 /// The match is a whole word (or words): no letter or digit glued on either side.

@@ -54,9 +54,28 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
     let s = &text[start..end];
     let lead = s.len() - s.trim_start().len();
     let trail = s.len() - s.trim_end().len();
-    if lead + trail < s.len() {
+    if lead + trail < s.len() && !is_link_line(s.trim()) {
         out.push(Span::new(start + lead, end - trail));
     }
+}
+
+const MONTHS: &[&str] = &[
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
+    "Nov.", "Dec.",
+];
+
+/// A trailing "related articles" entry: "- Headline Words - October 26, 2024". Not article
+/// content, so it is no paragraph at all.
+pub fn is_link_line(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("• ")) else { return false };
+    let Some((_, date)) = rest.rsplit_once(" - ").or_else(|| rest.rsplit_once(" – ")) else { return false };
+    let words: Vec<&str> = date.split_whitespace().collect();
+    words.len() == 3
+        && MONTHS.contains(&words[0])
+        && words[1].trim_end_matches(',').parse::<u8>().is_ok()
+        && words[2].len() == 4
+        && words[2].parse::<u16>().is_ok()
 }
 
 /// Quoted stretches of a paragraph: the span INSIDE the marks. Curly “…” pairs and straight
@@ -256,6 +275,13 @@ mod tests {
     #[test]
     fn newline_ends_sentence() {
         assert_eq!(split("First line\nSecond line."), vec!["First line", "Second line."]);
+    }
+
+    #[test]
+    fn related_article_lines_are_not_paragraphs() {
+        let t = "Body text here.\n- Some Other Story About Things - March 3, 2021\n";
+        assert_eq!(paragraphs(t).len(), 1);
+        assert!(!is_link_line("- a list item in the body"));
     }
 
     #[test]

@@ -1,0 +1,120 @@
+//! The binary on real and bad input: clear errors naming the input, non-zero exits, batches
+//! that survive bad articles, and exports that independent tools (rdflib, pyshacl) accept.
+
+mod common;
+
+use common::{run, stderr, stdout, write};
+
+#[test]
+fn extract_prints_rdf_for_a_sample() {
+    let f = common::samples().join("000_70de5bca808cd6d9.txt");
+    let o = run(&["extract", "--format", "ntriples", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("<https://w3id.org/realpolitik/ontology#Sanction>"));
+    assert!(out.contains("<http://www.wikidata.org/entity/Q423>"));
+}
+
+#[test]
+fn each_bad_input_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (dir.path().join("missing.txt"), "no such file"),
+        (write(dir.path(), "binary.txt", b"\x7fELF\x00\x01\x02"), "binary file"),
+        (write(dir.path(), "latin1.txt", b"Sanctions on M\xfcller"), "invalid UTF-8"),
+        (write(dir.path(), "empty.txt", b""), "empty article"),
+        (write(dir.path(), "bad.jsonl", b"{\"text\": \"fine\"}\n{not json\n"), "bad.jsonl:2: malformed JSON"),
+        (write(dir.path(), "notext.jsonl", b"{\"title\": \"x\"}\n"), "missing required field \"text\""),
+    ];
+    for (path, problem) in cases {
+        let p = path.to_str().unwrap();
+        let o = run(&["extract", p]);
+        assert!(!o.status.success(), "{p} must fail");
+        let err = stderr(&o);
+        assert!(err.contains(problem), "{p}: expected {problem:?} in {err:?}");
+        assert!(err.contains(path.file_name().unwrap().to_str().unwrap()), "{p}: error must name the input: {err}");
+    }
+}
+
+#[test]
+fn malformed_query_fails_with_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let sample = common::samples().join("004_69c6e8bd48be83ed.txt");
+    let o = run(&["ingest", "--quiet", "--store", store.to_str().unwrap(), sample.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["query", "--store", store.to_str().unwrap(), "SELECT ?x WHERE {"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("SPARQL query"), "{}", stderr(&o));
+    // A store that does not exist is named, not silently created.
+    let o = run(&["query", "--store", dir.path().join("nope").to_str().unwrap(), "ASK {}"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("no store here"), "{}", stderr(&o));
+}
+
+#[test]
+fn batch_with_bad_articles_ingests_the_rest_and_counts_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(common::samples().join("000_70de5bca808cd6d9.txt"), inputs.join("good.txt")).unwrap();
+    write(&inputs, "bad.txt", b"\xff\xfe broken");
+    write(&inputs, "mixed.jsonl", b"{\"text\": \"The European Union imposed sanctions on Belarus.\", \"url\": \"https://example.org/eu\"}\n{broken\n");
+    let store = dir.path().join("store");
+    let o = run(&["ingest", "--store", store.to_str().unwrap(), inputs.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(!o.status.success(), "failures give a non-zero exit");
+    assert!(err.contains("ingested 2 articles"), "{err}");
+    assert!(err.contains("failures: 2"), "{err}");
+    assert!(err.contains("bad.txt") && err.contains("mixed.jsonl:2"), "{err}");
+    // Both good articles are queryable.
+    let o = run(&["query", "--store", store.to_str().unwrap(), "--format", "csv", "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a rp:Article }"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().nth(1).map(str::trim), Some("2"));
+}
+
+#[test]
+fn reingest_via_cli_keeps_the_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    let samples = common::samples();
+    let count = || {
+        let o = run(&["query", "--store", s, "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o).lines().nth(1).unwrap().trim().to_string()
+    };
+    assert!(run(&["ingest", "-q", "--store", s, samples.to_str().unwrap()]).status.success());
+    let first = count();
+    assert!(run(&["ingest", "-q", "--store", s, samples.to_str().unwrap()]).status.success());
+    assert_eq!(count(), first);
+}
+
+/// Exports parse in rdflib with the same triple count, and the shapes hold (pyshacl).
+#[test]
+fn exports_parse_in_rdflib_and_conform_to_shapes() {
+    if !common::python_has("rdflib, pyshacl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    let o = run(&["ingest", "-q", "--store", s, common::samples().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut files = Vec::new();
+    for (fmt, ext) in [("turtle", "ttl"), ("ntriples", "nt"), ("jsonld", "jsonld"), ("trig", "trig"), ("nquads", "nq"), ("rdfxml", "rdf")] {
+        let out = dir.path().join(format!("export.{ext}"));
+        let o = run(&["export", "--store", s, "--format", fmt, "--output", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{fmt}: {}", stderr(&o));
+        files.push(out);
+    }
+    let script = common::root().join("tests").join("python").join("check_exports.py");
+    let shapes = common::root().join("ontology").join("shapes.ttl");
+    let o = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&shapes)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "check_exports.py failed:\n{}\n{}", stdout(&o), stderr(&o));
+}
