@@ -9,7 +9,10 @@ use realpolitik::ingest::{self, Source};
 use realpolitik::model::{Article, Extraction};
 use realpolitik::query::ResultFormat;
 use realpolitik::rdf::{self, Format};
+use realpolitik::ingest::fetch;
+use realpolitik::link::{LinkMode, online};
 use realpolitik::{Extractor, store};
+use std::time::Duration;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,12 +38,87 @@ impl StoreArg {
     }
 }
 
+/// How inputs are read and actors linked (shared by extract, ingest, explain).
+#[derive(Args, Clone)]
+struct InputOpts {
+    /// Wikidata linking: the bundled table only, or also the Wikidata API for persons and organisations
+    #[arg(long, value_enum, default_value = "offline")]
+    link: LinkMode,
+    /// Wikidata API endpoint for --link online
+    #[arg(long, env = "REALPOLITIK_WIKIDATA_API", value_name = "URL", default_value = online::DEFAULT_API_URL)]
+    wikidata_api: String,
+    /// Cache file of online look-ups [default: ~/.cache/realpolitik/wikidata-links.json]
+    #[arg(long, env = "REALPOLITIK_LINK_CACHE", value_name = "FILE")]
+    link_cache: Option<PathBuf>,
+    /// Minimum confidence for an online link
+    #[arg(long, default_value_t = 0.8, value_name = "X")]
+    min_link_confidence: f32,
+    /// Read timeout when fetching URLs, in seconds
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    fetch_timeout: u64,
+    /// Largest page accepted when fetching URLs, in bytes
+    #[arg(long, default_value_t = fetch::DEFAULT_MAX_BYTES, value_name = "N")]
+    max_page_bytes: u64,
+}
+
+/// The configured pipeline: extractor, URL fetcher, optional online linker.
+struct Pipeline {
+    x: &'static Extractor,
+    fetcher: Option<fetch::Fetcher>,
+    linker: Option<online::OnlineLinker>,
+}
+
+impl Pipeline {
+    fn new(o: &InputOpts, inputs: &[String]) -> Result<Pipeline> {
+        let x = Extractor::shared()?;
+        let wants_urls = inputs.iter().any(|i| i.starts_with("http://") || i.starts_with("https://"));
+        let fetcher = if wants_urls {
+            let secs = Duration::from_secs(o.fetch_timeout.max(1));
+            let cfg = fetch::FetchConfig {
+                read_timeout: secs,
+                connect_timeout: secs.min(fetch::DEFAULT_CONNECT_TIMEOUT),
+                max_bytes: o.max_page_bytes,
+                ..Default::default()
+            };
+            Some(fetch::Fetcher::new(&cfg)?)
+        } else {
+            None
+        };
+        let linker = match o.link {
+            LinkMode::Offline => None,
+            LinkMode::Online => Some(online::OnlineLinker::new(online::OnlineConfig {
+                api_url: o.wikidata_api.clone(),
+                cache_path: o.link_cache.clone().unwrap_or_else(online::default_cache_path),
+                min_confidence: o.min_link_confidence,
+                ..Default::default()
+            })?),
+        };
+        Ok(Pipeline { x, fetcher, linker })
+    }
+
+    fn read(&self, s: &Source) -> Vec<realpolitik::Result<Article>> {
+        ingest::read_source_with(s, self.fetcher.as_ref())
+    }
+
+    fn extract(&self, a: &Article) -> Extraction {
+        let mut ex = self.x.extract(a);
+        if let Some(l) = &self.linker {
+            for w in l.link(&mut ex) {
+                eprintln!("warning: {}: {w}", a.source);
+            }
+        }
+        ex
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Extract facts from articles and print them as RDF (no store)
     Extract {
         #[arg(long, short, value_enum, default_value = "turtle")]
         format: Format,
+        #[command(flatten)]
+        opts: InputOpts,
         /// Files (.txt, .html, .jsonl), folders, URLs, or - for stdin
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
@@ -55,6 +133,8 @@ enum Command {
         /// Print no progress bar
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        opts: InputOpts,
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
@@ -67,7 +147,7 @@ enum Command {
         /// Read the query from a file
         #[arg(long, value_name = "FILE", conflicts_with = "query")]
         file: Option<PathBuf>,
-        /// The query (prefixes rp:, rpid:, wd:, rdf:, rdfs:, owl:, prov:, xsd: are predeclared)
+        /// The query (prefixes rp:, rpid:, wd:, rdf:, rdfs:, owl:, prov:, xsd:, skos: are predeclared)
         query: Option<String>,
     },
     /// Write the store, or one graph of it, as RDF
@@ -85,6 +165,8 @@ enum Command {
     },
     /// Print each extracted fact with its sentence, rule and confidence
     Explain {
+        #[command(flatten)]
+        opts: InputOpts,
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
@@ -103,8 +185,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Extract { format, inputs } => extract(format, &inputs),
-        Command::Ingest { store, threads, quiet, inputs } => ingest_cmd(&store.path(), threads, quiet, &inputs),
+        Command::Extract { format, opts, inputs } => extract(&Pipeline::new(&opts, &inputs)?, format, &inputs),
+        Command::Ingest { store, threads, quiet, opts, inputs } => ingest_cmd(&Pipeline::new(&opts, &inputs)?, &store.path(), threads, quiet, &inputs),
         Command::Query { store, format, file, query } => {
             let q = match (file, query) {
                 (Some(f), _) => std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read query file", f.display()))?,
@@ -133,17 +215,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             r?.context("writing the export")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Explain { inputs } => explain(&inputs),
+        Command::Explain { opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, &inputs),
     }
 }
 
 /// Read every input into articles, in order; failures are reported and counted.
-fn read_all(inputs: &[String]) -> (Vec<Article>, usize) {
+fn read_all(p: &Pipeline, inputs: &[String]) -> (Vec<Article>, usize) {
     let sources = ingest::expand(inputs);
     let results: Vec<Vec<realpolitik::Result<Article>>> = sources
         .par_iter()
         .map(|s| match s {
-            Ok(src) => ingest::read_source(src),
+            Ok(src) => p.read(src),
             Err(e) => vec![Err(realpolitik::Error::input(e.to_string(), ""))],
         })
         .collect();
@@ -161,10 +243,9 @@ fn read_all(inputs: &[String]) -> (Vec<Article>, usize) {
     (articles, failures)
 }
 
-fn extract(format: Format, inputs: &[String]) -> Result<ExitCode> {
-    let x = Extractor::shared()?;
-    let (articles, failures) = read_all(inputs);
-    let quads: Vec<_> = articles.par_iter().flat_map_iter(|a| rdf::article_quads(a, &x.extract(a))).collect();
+fn extract(p: &Pipeline, format: Format, inputs: &[String]) -> Result<ExitCode> {
+    let (articles, failures) = read_all(p, inputs);
+    let quads: Vec<_> = articles.par_iter().flat_map_iter(|a| rdf::article_quads(a, &p.extract(a))).collect();
     let out = BufWriter::new(std::io::stdout().lock());
     rdf::write_quads(quads, format, out)?.flush()?;
     Ok(if failures > 0 || articles.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
@@ -180,48 +261,80 @@ struct Totals {
     failures: usize,
 }
 
-fn ingest_cmd(path: &std::path::Path, threads: Option<usize>, quiet: bool, inputs: &[String]) -> Result<ExitCode> {
+fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quiet: bool, inputs: &[String]) -> Result<ExitCode> {
     if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }
     let started = Instant::now();
-    let x = Extractor::shared()?;
     let st = store::open(path)?;
     store::ensure_ontology(&st)?;
-    let sources: Vec<Source> = ingest::expand(inputs)
-        .into_iter()
-        .filter_map(|s| s.map_err(|e| eprintln!("error: {e}")).ok())
-        .collect();
-    let mut t = Totals { failures: ingest::expand(inputs).iter().filter(|s| s.is_err()).count(), ..Default::default() };
-    let bar = if quiet || sources.len() < 50 {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::new(sources.len() as u64);
-        b.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} inputs, {per_sec}, eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
-        b
-    };
-    // Bounded chunks: extraction runs on all cores, writes go one transaction per article.
-    for chunk in sources.chunks(256) {
-        let done: Vec<Vec<realpolitik::Result<(Article, Extraction)>>> = chunk
-            .par_iter()
-            .map(|s| ingest::read_source(s).into_iter().map(|a| a.map(|a| { let e = x.extract(&a); (a, e) })).collect())
-            .collect();
-        for r in done.into_iter().flatten() {
-            match r.and_then(|(a, e)| store::write_article(&st, &a, &e)) {
-                Ok(rep) => {
-                    t.articles += 1;
-                    t.sanctions += rep.sanctions;
-                    t.transfers += rep.transfers;
-                    t.statements += rep.statements;
-                    t.triples += rep.triples;
-                }
+    let expanded = ingest::expand(inputs);
+    let mut t = Totals::default();
+    let mut sources: Vec<Source> = Vec::new();
+    for s in expanded {
+        match s {
+            Ok(s) => sources.push(s),
+            Err(e) => {
+                t.failures += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} articles, {per_sec}, eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    // Sources are read a few at a time (a JSON Lines file may hold thousands of articles);
+    // articles are then extracted in bounded chunks on all cores, and written one
+    // transaction per article. Memory stays bounded by the chunk, not the batch.
+    const CHUNK: usize = 512;
+    for group in sources.chunks(16) {
+        let read: Vec<Vec<realpolitik::Result<Article>>> = group.par_iter().map(|s| p.read(s)).collect();
+        let mut articles = Vec::new();
+        for r in read.into_iter().flatten() {
+            match r {
+                Ok(a) => articles.push(a),
                 Err(e) => {
                     t.failures += 1;
                     bar.suspend(|| eprintln!("error: {e}"));
                 }
             }
         }
-        bar.inc(chunk.len() as u64);
+        bar.inc_length(articles.len() as u64);
+        if bar.length().unwrap_or(0) >= 200 && !quiet {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        } else {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        for chunk in articles.chunks(CHUNK) {
+            let done: Vec<(Extraction, Vec<oxigraph::model::Quad>)> = chunk
+                .par_iter()
+                .map(|a| {
+                    let e = p.extract(a);
+                    let q = rdf::article_quads(a, &e);
+                    (e, q)
+                })
+                .collect();
+            let prepared: Vec<store::Prepared> = chunk
+                .iter()
+                .zip(done.iter())
+                .map(|(a, (e, q))| store::Prepared { article: a, extraction: e, quads: q.clone() })
+                .collect();
+            for (a, r) in chunk.iter().zip(store::write_batch(&st, &prepared)) {
+                match r {
+                    Ok(rep) => {
+                        t.articles += 1;
+                        t.sanctions += rep.sanctions;
+                        t.transfers += rep.transfers;
+                        t.statements += rep.statements;
+                        t.triples += rep.triples;
+                    }
+                    Err(e) => {
+                        t.failures += 1;
+                        bar.suspend(|| eprintln!("error: {}: {e}", a.source));
+                    }
+                }
+                bar.inc(1);
+            }
+        }
     }
     bar.finish_and_clear();
     st.flush().ok();
@@ -246,12 +359,11 @@ fn ingest_cmd(path: &std::path::Path, threads: Option<usize>, quiet: bool, input
     Ok(if t.failures > 0 || t.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn explain(inputs: &[String]) -> Result<ExitCode> {
-    let x = Extractor::shared()?;
-    let (articles, failures) = read_all(inputs);
+fn explain(p: &Pipeline, inputs: &[String]) -> Result<ExitCode> {
+    let (articles, failures) = read_all(p, inputs);
     let mut out = BufWriter::new(std::io::stdout().lock());
     for a in &articles {
-        let ex = x.extract(a);
+        let ex = p.extract(a);
         writeln!(out, "# {} ({})", a.source, rdf::article_iri(&a.id))?;
         let name = |i: usize| ex.actors[i].label.clone();
         let names = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");

@@ -465,3 +465,10 @@ fn corrupt_cache_is_reported_and_replaced() {
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cache).unwrap()).unwrap();
     assert_eq!(v["version"], 1);
 }
+
+#[test]
+fn linker_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<OnlineLinker>();
+    shared::<realpolitik::ingest::fetch::Fetcher>();
+}

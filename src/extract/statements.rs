@@ -1,19 +1,25 @@
 //! Statements: direct quotations (curly and straight marks, across sentences) and reported
 //! speech ("X said (that) ...", "..., X said", "according to X, ..."); "he said" and "the
 //! ministry said" resolve to the last named speaker.
+//!
+//! Rule ids:
+//! - `statement.direct`: a quotation with a speech verb and speaker next to it;
+//! - `statement.direct-continued`: a quotation with no attribution of its own, continuing the
+//!   speaker of the previous quotation in the paragraph (or of the previous paragraph);
+//! - `statement.attribution-line`: a paragraph that is one quotation, attributed by the next line
+//!   ("Josep Borrell, High Representative ...");
+//! - `statement.block-quote`: paragraphs after "X said:" with no marks of their own;
+//! - `statement.qa-answer`: the "A:" paragraphs of a question-and-answer transcript, spoken by the
+//!   institution the question names;
+//! - `statement.reported`, `statement.reported-final`, `statement.reported-adding`,
+//!   `statement.according-to`: reported speech.
 
 use super::{Clause, Extractor, evidence};
 use crate::model::{ActorKind, Span, Statement};
 use crate::recognise::{Doc, Form, Mention};
 use crate::text;
 
-/// Verbs that introduce a quotation but not reported speech ("called it a “threat”").
-const QUOTE_ONLY: &[&str] = &["called", "calls", "described", "describes", "condemned", "condemns", "denounced", "denounces"];
-/// Participles that add a second speech act: "..., adding that ...".
-const ADDING: &[&str] = &["adding", "noting", "saying", "stating", "stressing", "warning", "reassuring", "insisting", "arguing", "explaining"];
 const PRONOUNS: &[&str] = &["he", "she", "it", "they"];
-/// Nouns that refer back to the last institutional speaker ("the ministry said").
-const ANAPHORS: &[&str] = &["ministry", "statement", "department", "office", "government", "spokesperson", "spokesman", "spokeswoman", "official", "officials", "agency", "council", "kremlin", "embassy"];
 
 struct State {
     last_person: Option<usize>,
@@ -23,38 +29,152 @@ struct State {
 pub(super) fn extract(x: &Extractor, doc: &mut Doc) {
     let mut st = State { last_person: None, last_org: None };
     let paragraphs = doc.paragraphs.clone();
+    // Speaker of the quotation that closed the previous paragraph.
     let mut prev_para_speaker: Option<usize> = None;
-    for para in paragraphs {
-        let quotes: Vec<Span> = text::quotations(doc.text, para);
+    // "A spokesperson said:" — the following paragraphs are the statement.
+    let mut block_speaker: Option<usize> = None;
+    // Q&A transcripts: the institution the questions address, and whether we are in an answer.
+    let mut qa_speaker: Option<usize> = None;
+    let mut in_answer = false;
+    for (pi, &para) in paragraphs.iter().enumerate() {
+        let ptext = &doc.text[para.start..para.end];
         let sentences: Vec<usize> = (0..doc.sentences.len()).filter(|&i| para.contains(doc.sentences[i].span)).collect();
+        if sentences.is_empty() {
+            continue;
+        }
+        let quotes: Vec<Span> = text::quotations(doc.text, para);
+
+        // Question-and-answer transcript.
+        if ptext.starts_with("Q:") {
+            in_answer = false;
+            block_speaker = None;
+            let speaking = doc.mentions.iter().filter(|m| para.contains(m.span) && can_speak(doc, m) && doc.ex.actors[m.actor].kind != ActorKind::State).map(|m| m.actor).last();
+            qa_speaker = speaking.or(qa_speaker);
+            continue;
+        }
+        if ptext.starts_with("A:") {
+            in_answer = true;
+        }
+        if in_answer {
+            if let Some(sp) = qa_speaker {
+                let body = ptext.strip_prefix("A:").unwrap_or(ptext).trim();
+                let c = Clause::new(doc, sentences[0]);
+                let ev_span = Span::new(para.start, para.end);
+                push_span(doc, &c, ev_span, sp, body.to_string(), true, "statement.qa-answer", 0.75);
+                continue;
+            }
+        }
+
+        // Block quotation after "... said:".
+        if let Some(sp) = block_speaker {
+            let own_attribution = quotes.iter().any(|q| q.end - q.start > 0) || has_speech_attribution(x, doc, &sentences);
+            if !own_attribution {
+                let c = Clause::new(doc, sentences[0]);
+                push_span(doc, &c, para, sp, ptext.trim().to_string(), true, "statement.block-quote", 0.75);
+                continue;
+            }
+            block_speaker = None;
+        }
+
         let mut para_speaker = None;
-        for si in sentences {
+        let mut last_quote_speaker: Option<usize> = None;
+        let starts_with_quote = ptext.starts_with(['“', '"']);
+        for &si in &sentences {
             let c = Clause::new(doc, si);
             let squotes: Vec<Span> = quotes.iter().filter(|q| c.span.contains(**q)).copied().collect();
             let mut done_quote = false;
+            let mut used_verbs: Vec<usize> = Vec::new();
             for q in &squotes {
                 let words = text::tokens(doc.text, *q).len();
-                let speaker = direct_speaker(x, doc, &c, *q, &mut st)
-                    .or_else(|| (q.start <= c.span.start + 3 && c.span.start <= para.start + 3).then_some(prev_para_speaker).flatten());
+                let found = direct_speaker(x, doc, &c, *q, &mut st);
+                let (speaker, rule) = match found {
+                    Some((sp, verb)) => {
+                        // One statement per speech act: a second fragment of the same reported clause is not another.
+                        if verb.is_some_and(|v| used_verbs.contains(&v)) {
+                            done_quote = true;
+                            continue;
+                        }
+                        if let Some(v) = verb.filter(|&v| c.toks[v].span.end <= q.start) {
+                            if words >= 4 {
+                                used_verbs.push(v);
+                            }
+                        }
+                        (Some(sp), "statement.direct")
+                    }
+                    None => {
+                        let carried = last_quote_speaker.or(if starts_with_quote { prev_para_speaker } else { None });
+                        let next_line = (carried.is_none() && is_whole_quote(ptext)).then(|| attribution_line(doc, &paragraphs, pi)).flatten();
+                        match (carried, next_line) {
+                            (Some(sp), _) => (Some(sp), "statement.direct-continued"),
+                            (None, Some(sp)) => (Some(sp), "statement.attribution-line"),
+                            _ => (None, ""),
+                        }
+                    }
+                };
                 if let Some(sp) = speaker {
                     para_speaker = Some(sp);
+                    last_quote_speaker = Some(sp);
+                    remember(doc, &mut st, sp);
                     if words >= 4 {
-                        push(doc, &c, sp, clean_quote(&doc.text[q.start..q.end]), true, "statement.direct", 0.9);
+                        let conf = if rule == "statement.direct" { 0.9 } else { 0.7 };
+                        push(doc, &c, sp, clean_quote(&doc.text[q.start..q.end]), true, rule, conf);
                         done_quote = true;
                     }
                 }
             }
             reported(x, doc, &c, &squotes, done_quote, &mut st, &mut para_speaker);
         }
-        prev_para_speaker = para_speaker.or(prev_para_speaker).filter(|_| para_speaker.is_some());
+        // "A Foreign Office spokesperson said:" opens a block quotation.
+        if ptext.trim_end().ends_with(':') {
+            let c = Clause::new(doc, *sentences.last().unwrap_or(&0));
+            let n = c.toks.len();
+            if n > 0 && x.words.speech.contains(c.word(n - 1)) {
+                block_speaker = speaker_at(x, doc, &c, n - 1, &st);
+            }
+        }
+        prev_para_speaker = last_quote_speaker;
     }
 }
 
+/// Does any sentence hold a speech verb with a speaker next to it?
+fn has_speech_attribution(x: &Extractor, doc: &Doc, sentences: &[usize]) -> bool {
+    let st = State { last_person: None, last_org: None };
+    sentences.iter().any(|&si| {
+        let c = Clause::new(doc, si);
+        (0..c.toks.len()).any(|k| x.words.speech.contains(c.word(k)) && speaker_at(x, doc, &c, k, &st).is_some())
+    })
+}
+
+/// The paragraph is one quotation and nothing else.
+fn is_whole_quote(p: &str) -> bool {
+    let p = p.trim();
+    (p.starts_with('“') && p.ends_with('”')) || (p.starts_with('"') && p.ends_with('"') && p.len() > 2)
+}
+
+/// "Josep Borrell, High Representative for Foreign Affairs": a short next paragraph that starts
+/// with a speaker and a comma, and holds no sentence of its own.
+fn attribution_line(doc: &Doc, paragraphs: &[Span], pi: usize) -> Option<usize> {
+    let next = *paragraphs.get(pi + 1)?;
+    let t = &doc.text[next.start..next.end];
+    if t.split_whitespace().count() > 20 || t.trim_end().ends_with('.') && t.split_whitespace().count() > 12 {
+        return None;
+    }
+    let m = doc.mentions.iter().find(|m| next.contains(m.span))?;
+    let lead = &doc.text[next.start..m.span.start];
+    let after = &doc.text[m.span.end..next.end];
+    (lead.trim().is_empty() && (after.starts_with(',') || after.trim().is_empty()) && can_speak(doc, m)).then_some(m.actor)
+}
+
 fn push(doc: &mut Doc, c: &Clause, speaker: usize, quote: String, direct: bool, rule: &str, confidence: f32) {
+    push_span(doc, c, c.span, speaker, quote, direct, rule, confidence)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_span(doc: &mut Doc, _c: &Clause, span: Span, speaker: usize, quote: String, direct: bool, rule: &str, confidence: f32) {
     if quote.split_whitespace().count() < 3 {
         return;
     }
-    let ev = evidence(doc, c.span, rule, confidence);
+    let ev = evidence(doc, span, rule, confidence);
     doc.ex.statements.push(Statement { speaker, quote, direct, evidence: ev });
 }
 
@@ -66,6 +186,11 @@ fn can_speak(doc: &Doc, m: &Mention) -> bool {
     let a = &doc.ex.actors[m.actor];
     if doc.gaz.is_news_agency(&a.label) {
         return false;
+    }
+    // "Russia's readiness": a possessive names an owner, not a speaker.
+    let after = &doc.text[m.span.end..];
+    if after.starts_with("'s") || after.starts_with("’s") {
+        return matches!(a.kind, ActorKind::Person) && false;
     }
     match a.kind {
         ActorKind::State => m.form != Form::Demonym,
@@ -83,56 +208,191 @@ fn remember(doc: &Doc, st: &mut State, actor: usize) {
 }
 
 /// The speaker of a word at token `k` when it is a pronoun or an anaphoric noun.
-fn anaphor(c: &Clause, k: usize, st: &State) -> Option<usize> {
+fn anaphor(x: &Extractor, c: &Clause, k: usize, st: &State) -> Option<usize> {
     match c.word(k) {
         "he" | "she" => st.last_person,
         "it" | "they" => st.last_org.or(st.last_person),
-        w if ANAPHORS.contains(&w) && k > 0 && c.word(k - 1) == "the" => st.last_org.or(st.last_person),
+        w if x.words.anaphors.contains(w) && k > 0 && c.word(k - 1) == "the" => st.last_org.or(st.last_person),
         _ => None,
     }
 }
 
+/// "a representative of the FSMTC": the role noun before a mention, if the mention is its
+/// complement.
+fn role_noun_before<'c>(x: &Extractor, doc: &Doc, c: &'c Clause, m: &Mention) -> Option<&'c str> {
+    // "the Federal Service ... (FSMTC)": the acronym in brackets stands for the name before it.
+    let m = match doc.text[..m.span.start].trim_end().strip_suffix('(') {
+        Some(before) => c.mentions.iter().find(|o| o.actor == m.actor && o.span.end == before.trim_end().len()).unwrap_or(m),
+        None => m,
+    };
+    let k = c.tok_of(m);
+    let mut j = k;
+    while j > 0 && matches!(c.word(j - 1), "the" | "of" | "for" | "at") {
+        j -= 1;
+    }
+    if j == k || j == 0 {
+        return None;
+    }
+    let w = c.word(j - 1);
+    let _ = doc;
+    x.words.role_nouns.contains(w).then_some(w)
+}
+
+/// A person of the article whose role holds this role noun (and, if given, the organisation).
+fn person_with_role(doc: &Doc, noun: &str, org: usize) -> Option<usize> {
+    let org_label = doc.ex.actors[org].label.to_lowercase();
+    let cands: Vec<usize> = (0..doc.ex.actors.len())
+        .filter(|&i| doc.ex.actors[i].kind == ActorKind::Person)
+        .filter(|&i| doc.ex.actors[i].role.as_deref().is_some_and(|r| r.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| w == noun)))
+        .collect();
+    let with_org: Vec<usize> = cands
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let r = doc.ex.actors[i].role.as_deref().unwrap_or("").to_lowercase();
+            doc.mentions.iter().any(|m| m.actor == org && r.contains(&doc.text[m.span.start..m.span.end].to_lowercase())) || r.contains(&org_label)
+        })
+        .collect();
+    if with_org.len() == 1 {
+        Some(with_org[0])
+    } else if cands.len() == 1 {
+        Some(cands[0])
+    } else {
+        None
+    }
+}
+
+/// A speaker mention, resolved through a role noun before it ("a representative of X").
+fn resolve_speaker(x: &Extractor, doc: &Doc, c: &Clause, m: &Mention) -> usize {
+    if doc.ex.actors[m.actor].kind != ActorKind::Person {
+        if let Some(noun) = role_noun_before(x, doc, c, m) {
+            if let Some(p) = person_with_role(doc, noun, m.actor) {
+                return p;
+            }
+        }
+    }
+    m.actor
+}
+
+/// Words that may stand between a speaker and a speech verb: auxiliaries, adverbs of time.
+fn aux_word(w: &str) -> bool {
+    matches!(w, "has" | "had" | "have" | "also" | "later" | "then" | "on" | "today" | "earlier" | "previously" | "would" | "will" | "once" | "again" | "was" | "is" | "in" | "a" | "statement" | "spokesman" | "spokesperson" | "spokeswoman" | "further" | "further," | "repeatedly")
+        || w.ends_with("day")
+}
+
+/// A title phrase between "said" and a name: "Under Secretary of Commerce for Industry and Security".
+fn title_gap(x: &Extractor, gap: &str) -> bool {
+    gap.split_whitespace().all(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        w.is_empty() || w.chars().next().is_some_and(char::is_uppercase) || matches!(w, "of" | "for" | "and" | "the" | "a" | "an") || x.gaz.title_words.contains(&w.to_lowercase())
+    })
+}
+
 /// A speaker right next to token `k` (a speech verb): "X said", "said X", "X, the minister, said".
-fn speaker_at(doc: &Doc, c: &Clause, k: usize, st: &State) -> Option<usize> {
+fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Option<usize> {
     let vs = c.toks[k].span.start;
     let ve = c.toks[k].span.end;
     // Before: the nearest speaking mention, with only an apposition or auxiliaries between.
     let before = c.mentions.iter().filter(|m| m.span.end <= vs && can_speak(doc, m)).last();
     if let Some(m) = before {
-        let gap = doc.text[m.span.end..vs].trim();
+        let gap = doc.text[m.span.end..vs].trim().trim_start_matches(')').trim_start_matches(['(', ')']).trim();
+        let gap = if gap.starts_with('(') { gap.find(')').map(|p| gap[p + 1..].trim()).unwrap_or(gap) } else { gap };
         let gap_words = gap.split_whitespace().count();
         let appos = gap.starts_with(',') && gap.ends_with(',');
-        let aux = gap.split_whitespace().all(|w| matches!(w, "has" | "had" | "have" | "also" | "later" | "then" | "on" | "today" | "earlier" | "previously" | "would" | "will" | "had" | "once" | "again" | "was" | "is" | "in" | "a" | "statement" | "spokesman" | "spokesperson" | "spokeswoman") || w.ends_with("day"));
+        let aux = gap.split_whitespace().all(aux_word);
         if gap.is_empty() || aux && gap_words <= 4 || appos && gap_words <= 20 || gap == "'s" {
-            return Some(m.actor);
+            return Some(resolve_speaker(x, doc, c, m));
         }
     }
     if k > 0 {
-        if let Some(a) = anaphor(c, k - 1, st) {
+        if let Some(a) = anaphor(x, c, k - 1, st) {
             return Some(a);
         }
+        if let Some(p) = definite_title(x, doc, c, k) {
+            return Some(p);
+        }
+        // "the ministry said in a statement", "the Russian Foreign Ministry said" handled above;
+        // "the representative said" → the person with that role.
+        if x.words.role_nouns.contains(c.word(k - 1)) && k >= 2 && c.word(k - 2) == "the" {
+            return st.last_person.or(st.last_org);
+        }
     }
-    // After: "said Alan Estevez", "said the Foreign Ministry".
-    let after = c.mentions.iter().find(|m| m.span.start >= ve && can_speak(doc, m))?;
-    let gap = doc.text[ve..after.span.start].trim();
-    let ok = gap.is_empty() || gap.split_whitespace().count() <= 12 && !gap.contains([',', '.', '“', '"']) && c.word(k) == "said";
-    if ok {
-        return Some(after.actor);
+    // After: "said Alan Estevez", "said the Foreign Ministry", "said Secretary of the Treasury Janet Yellen".
+    if !x.words.inversion.contains(c.word(k)) {
+        return None;
     }
-    if c.word(k + 1) == "the" && ANAPHORS.contains(&c.word(k + 2)) {
+    let mut chosen = None;
+    for m in c.mentions.iter().filter(|m| m.span.start >= ve) {
+        let gap = doc.text[ve..m.span.start].trim();
+        if gap.contains([',', '.', '“', '"', ';']) || gap.split_whitespace().count() > 14 || !title_gap(x, gap) {
+            break;
+        }
+        if !can_speak(doc, m) {
+            continue;
+        }
+        let is_person = doc.ex.actors[m.actor].kind == ActorKind::Person;
+        if chosen.is_none() || is_person {
+            chosen = Some(m.actor);
+        }
+        if is_person {
+            break;
+        }
+    }
+    if chosen.is_some() {
+        return chosen;
+    }
+    if c.word(k + 1) == "the" && x.words.anaphors.contains(c.word(k + 2)) {
         return st.last_org.or(st.last_person);
     }
     None
 }
 
-/// Speaker of a quotation: a speech verb just after the closing mark, or before the opening one.
-fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State) -> Option<usize> {
+/// "The Russian president said", "the North Korean leader also said": a definite title (with
+/// an optional demonym) before the verb resolves to the one person of the article with that
+/// title (and that state).
+fn definite_title(x: &Extractor, doc: &Doc, c: &Clause, k: usize) -> Option<usize> {
+    let mut j = k;
+    while j > 0 && aux_word(c.word(j - 1)) && c.word(j - 1) != "a" {
+        j -= 1;
+    }
+    if j == 0 {
+        return None;
+    }
+    let title = c.word(j - 1);
+    if !x.gaz.title_words.contains(title) || x.words.anaphors.contains(title) {
+        return None;
+    }
+    // Optional demonym between "the" and the title.
+    let tstart = c.toks[j - 1].span.start;
+    let demonym = c.mentions.iter().find(|m| m.span.end <= tstart && doc.text[m.span.end..tstart].trim().is_empty() && m.form == Form::Demonym);
+    let det_at = match demonym {
+        Some(m) => c.tok_of(m),
+        None => j - 1,
+    };
+    if det_at == 0 || c.word(det_at - 1) != "the" {
+        return None;
+    }
+    let state = demonym.and_then(|m| doc.ex.actors[m.actor].qid.clone());
+    let cands: Vec<usize> = (0..doc.ex.actors.len())
+        .filter(|&i| {
+            let a = &doc.ex.actors[i];
+            a.kind == ActorKind::Person
+                && a.role.as_deref().is_some_and(|r| r.to_lowercase().split(|ch: char| !ch.is_alphanumeric()).any(|w| w == title))
+                && (state.is_none() || a.country == state)
+        })
+        .collect();
+    (cands.len() == 1).then(|| cands[0])
+}
+
+/// Speaker of a quotation: a speech verb just after the closing mark, or before the opening
+/// one. Also returns the verb's token index (None for "according to").
+fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State) -> Option<(usize, Option<usize>)> {
     let qe = c.tok_at(q.end);
     for k in qe..(qe + 6).min(c.toks.len()) {
         if x.words.speech.contains(c.word(k)) {
-            if let Some(s) = speaker_at(doc, c, k, st) {
+            if let Some(s) = speaker_at(x, doc, c, k, st) {
                 remember(doc, st, s);
-                return Some(s);
+                return Some((s, Some(k)));
             }
         }
         if k > qe && doc.text[c.toks[k - 1].span.end..c.toks[k].span.start].contains(['“', '"', '.']) {
@@ -143,17 +403,17 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State)
     let qs = c.tok_at(q.start);
     for k in (0..qs).rev() {
         let w = c.word(k);
-        if x.words.speech.contains(w) || QUOTE_ONLY.contains(&w) {
-            if let Some(s) = speaker_at(doc, c, k, st) {
+        if x.words.speech.contains(w) || x.words.quote_only.contains(w) {
+            if let Some(s) = speaker_at(x, doc, c, k, st) {
                 remember(doc, st, s);
-                return Some(s);
+                return Some((s, Some(k)));
             }
         }
         if w == "according" && c.word(k + 1) == "to" {
             let from = c.toks[k + 1].span.end;
             if let Some(m) = c.mentions.iter().find(|m| m.span.start >= from && can_speak(doc, m)) {
                 remember(doc, st, m.actor);
-                return Some(m.actor);
+                return Some((m.actor, None));
             }
         }
     }
@@ -185,43 +445,73 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
                 if !overlaps_quote(quotes, cl, doc.text) || !done_quote {
                     remember(doc, st, m.actor);
                     *para_speaker = Some(m.actor);
+                    speaker_of_sentence = Some(m.actor);
                     push(doc, c, m.actor, cl.trim().to_string(), false, "statement.according-to", 0.75);
                 }
             }
             continue;
         }
-        if !x.words.speech.contains(w) || QUOTE_ONLY.contains(&w) {
+        if !x.words.speech.contains(w) {
             continue;
         }
-        let adding = ADDING.contains(&w);
-        let speaker = if adding { speaker_of_sentence.or(*para_speaker) } else { speaker_at(doc, c, k, st) };
+        if x.words.quote_only.contains(w) {
+            // "X called it a “threat”": no clause, but X is the sentence's speaker.
+            if speaker_of_sentence.is_none() {
+                speaker_of_sentence = speaker_at(x, doc, c, k, st);
+            }
+            continue;
+        }
+        let adding = x.words.adding.contains(w);
+        // "X expressed ... and said ...": the same speaker.
+        let and_verb = k > 0 && c.word(k - 1) == "and" && speaker_of_sentence.is_some();
+        let speaker = if adding { speaker_of_sentence.or(*para_speaker) } else if and_verb { speaker_of_sentence } else { speaker_at(x, doc, c, k, st) };
         let Some(sp) = speaker else { continue };
         speaker_of_sentence = Some(sp);
         remember(doc, st, sp);
         *para_speaker = Some(sp);
         // "X said (that) CLAUSE"
         let mut j = k + 1;
+        if c.word(j) == "out" && c.word(k) == "pointed" {
+            j += 1;
+        }
         while j < n && (matches!(c.word(j), "that" | "on" | "in" | "a" | "statement" | "reporters" | "journalists") || c.word(j).ends_with("day")) && j < k + 4 {
             j += 1;
         }
-        if let Some(m) = c.mentions.iter().find(|m| m.actor == sp && m.span.start >= c.toks[k].span.end) {
-            // "said X" — the clause is before the verb.
-            let _ = m;
+        if x.words.that_verbs.contains(w) && c.word(k + 1) != "that" {
+            continue;
         }
-        let after = if j < n { &doc.text[c.toks[j].span.start..end] } else { "" };
+        // The clause ends where the next speech act starts ("... and said ...", ", adding ...").
+        let clause_end = (j + 1..n)
+            .find(|&e| x.words.speech.contains(c.word(e)) && !in_quote(e) && (c.word(e - 1) == "and" || x.words.adding.contains(c.word(e)) && doc.text[..c.toks[e].span.start].trim_end().ends_with(',')))
+            .map(|e| {
+                let b = if c.word(e - 1) == "and" { c.toks[e - 1].span.start } else { c.toks[e].span.start };
+                doc.text[..b].trim_end().trim_end_matches(',').len()
+            })
+            .unwrap_or(end)
+            .min(end);
+        let after = if j < n && c.toks[j].span.start < clause_end { &doc.text[c.toks[j].span.start..clause_end] } else { "" };
         let starts_quote = j < n && in_quote(j);
-        let before_clause = doc.text[c.span.start..c.toks[k].span.start].trim_end();
-        let verb_late = c.toks[k].span.start > c.span.start && {
-            // "CLAUSE, X said." — the speaker follows a comma.
-            let speaker_start = c.mentions.iter().filter(|m| m.actor == sp && m.span.end <= c.toks[k].span.start).map(|m| m.span.start).last();
-            speaker_start.is_some_and(|s| doc.text[c.span.start..s].trim_end().ends_with(',')) || k > 0 && PRONOUNS.contains(&c.word(k - 1)) && doc.text[c.span.start..c.toks[k - 1].span.start].trim_end().ends_with(',')
-        };
-        let said_then_name = c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end) && doc.text[c.span.start..c.toks[k].span.start].trim_end().ends_with(',');
-        let (clause, rule) = if verb_late || said_then_name {
+        let vstart = c.toks[k].span.start;
+        let before_clause = doc.text[c.span.start..vstart].trim_end();
+        // "CLAUSE, X said." — the speaker (or pronoun, or role phrase) follows the last comma.
+        let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().count();
+        let verb_late = vstart > c.span.start
+            && rest_words <= 6
+            && before_clause.rfind(',').is_some_and(|p| {
+                let tail = &before_clause[p + 1..];
+                tail.split_whitespace().count() <= 14
+                    && (c.mentions.iter().any(|m| m.span.start >= c.span.start + p && m.span.end <= vstart)
+                        || k > 0 && (PRONOUNS.contains(&c.word(k - 1)) || x.words.anaphors.contains(c.word(k - 1)) || x.words.role_nouns.contains(c.word(k - 1))))
+            });
+        let said_then_name = c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end) && before_clause.ends_with(',');
+        let speaker_after = x.words.inversion.contains(w)
+            && c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end && title_gap(x, doc.text[c.toks[k].span.end..m.span.start].trim()));
+        let (clause, rule) = if said_then_name {
+            (before_clause.trim_end_matches(',').trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
+        } else if verb_late {
             let cut = before_clause.rfind(',').map(|p| &before_clause[..p]).unwrap_or(before_clause);
-            let cut = if said_then_name { doc.text[c.span.start..c.toks[k].span.start].trim_end().trim_end_matches(',') } else { cut };
             (cut.trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
-        } else if !starts_quote && after.split_whitespace().count() >= 4 {
+        } else if !starts_quote && !speaker_after && after.split_whitespace().count() >= 4 {
             (after.to_string(), if adding { "statement.reported-adding" } else { "statement.reported" })
         } else {
             continue;
@@ -230,7 +520,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
             continue;
         }
         // One statement per speech act: a quote already taken covers this clause.
-        if done_quote && overlaps_quote(quotes, &clause, doc.text) {
+        if done_quote && (overlaps_quote(quotes, &clause, doc.text) || quotes.iter().any(|q| q.start >= c.toks[k].span.end && text::tokens(doc.text, *q).len() >= 4)) {
             continue;
         }
         push(doc, c, sp, clause.trim().to_string(), false, rule, 0.7);

@@ -85,9 +85,18 @@ fn walk(dir: &Path, out: &mut Vec<Result<Source>>) {
 }
 
 /// Read one source into its articles (a JSONL file gives many; each bad line is its own error).
+/// URLs are fetched with default settings; see [`read_source_with`].
 pub fn read_source(source: &Source) -> Vec<Result<Article>> {
+    read_source_with(source, None)
+}
+
+/// Like [`read_source`], fetching URLs with a configured client shared across the batch.
+pub fn read_source_with(source: &Source, fetcher: Option<&fetch::Fetcher>) -> Vec<Result<Article>> {
     match source {
-        Source::Url(url) => vec![fetch::fetch_article(url, &fetch::FetchConfig::default())],
+        Source::Url(url) => vec![match fetcher {
+            Some(f) => f.fetch(url),
+            None => fetch::fetch_article(url, &fetch::FetchConfig::default()),
+        }],
         Source::Stdin => {
             let mut buf = Vec::new();
             if let Err(e) = std::io::stdin().take(MAX_INPUT_BYTES + 1).read_to_end(&mut buf) {

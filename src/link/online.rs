@@ -280,7 +280,7 @@ impl OnlineLinker {
                         }
                         continue;
                     }
-                    match self.resolve(&mut *state, actor, &name) {
+                    match self.resolve(&mut state, actor, &name) {
                         Ok(a) => {
                             state.consecutive_failures = 0;
                             state.cache.links.insert(key, a.clone());

@@ -266,7 +266,11 @@ pub fn write_quads<W: Write>(mut quads: Vec<Quad>, format: Format, out: W) -> Re
             } else {
                 // Sort triples as triples (graph dropped) so subjects stay grouped.
                 let mut triples: Vec<oxigraph::model::Triple> = quads.into_iter().map(|q| q.into()).collect();
-                triples.sort_by_cached_key(|t| t.to_string());
+                triples.sort_unstable_by(|a, b| {
+                    let ka = (subject_str(&a.subject), a.predicate.as_str(), term_key(&a.object));
+                    let kb = (subject_str(&b.subject), b.predicate.as_str(), term_key(&b.object));
+                    ka.cmp(&kb)
+                });
                 triples.dedup();
                 for t in &triples {
                     w.serialize_triple(t).map_err(|e| Error::Rdf(e.to_string()))?;
@@ -280,8 +284,41 @@ pub fn write_quads<W: Write>(mut quads: Vec<Quad>, format: Format, out: W) -> Re
 /// Sort by (graph, subject, predicate, object) as N-Triples text: a total, stable order that
 /// keeps each graph and each subject together.
 pub fn sort_quads(quads: &mut Vec<Quad>) {
-    quads.sort_by_cached_key(|q| (q.graph_name.to_string(), q.subject.to_string(), q.predicate.to_string(), q.object.to_string()));
+    quads.sort_unstable_by(|a, b| quad_key(a).cmp(&quad_key(b)));
     quads.dedup();
+}
+
+fn subject_str(s: &NamedOrBlankNode) -> &str {
+    match s {
+        NamedOrBlankNode::NamedNode(n) => n.as_str(),
+        NamedOrBlankNode::BlankNode(b) => b.as_str(),
+    }
+}
+
+/// A borrowed sort key: no allocation per comparison.
+type TermKey<'a> = (u8, &'a str, &'a str, &'a str);
+
+fn term_key(t: &Term) -> TermKey<'_> {
+    match t {
+        Term::NamedNode(n) => (0, n.as_str(), "", ""),
+        Term::BlankNode(b) => (1, b.as_str(), "", ""),
+        Term::Literal(l) => (2, l.value(), l.datatype().as_str(), l.language().unwrap_or("")),
+        #[allow(unreachable_patterns)]
+        _ => (3, "", "", ""),
+    }
+}
+
+fn quad_key(q: &Quad) -> (TermKey<'_>, TermKey<'_>, &str, TermKey<'_>) {
+    let g = match &q.graph_name {
+        GraphName::DefaultGraph => (0, "", "", ""),
+        GraphName::NamedNode(n) => (1, n.as_str(), "", ""),
+        GraphName::BlankNode(b) => (2, b.as_str(), "", ""),
+    };
+    let s = match &q.subject {
+        NamedOrBlankNode::NamedNode(n) => (0, n.as_str(), "", ""),
+        NamedOrBlankNode::BlankNode(b) => (1, b.as_str(), "", ""),
+    };
+    (g, s, q.predicate.as_str(), term_key(&q.object))
 }
 
 /// Parse RDF in one of our formats (for round-trip checks and tests).

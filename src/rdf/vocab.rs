@@ -21,6 +21,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("owl", "http://www.w3.org/2002/07/owl#"),
     ("prov", "http://www.w3.org/ns/prov#"),
     ("xsd", XSD),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
 ];
 
 pub fn rp(local: &str) -> String {

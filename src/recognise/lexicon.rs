@@ -135,6 +135,25 @@ pub struct TransferTriggers {
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct StatementTriggers {
     pub speech_verbs: Vec<String>,
+    /// Verbs that introduce a quotation but not reported speech ("called it a “threat”").
+    #[serde(default)]
+    pub quote_only: Vec<String>,
+    /// Participles that add a second speech act: "..., adding that ...".
+    #[serde(default)]
+    pub adding: Vec<String>,
+    /// Nouns that refer back to the last institutional speaker ("the ministry said").
+    #[serde(default)]
+    pub anaphors: Vec<String>,
+    /// Role nouns of an unnamed spokesperson ("a representative of X said"): resolved to the
+    /// person of the article whose role holds the same noun, else to X itself.
+    #[serde(default)]
+    pub role_nouns: Vec<String>,
+    /// Speech verbs whose speaker may follow them ("said Alan Estevez").
+    #[serde(default)]
+    pub inversion_verbs: Vec<String>,
+    /// Speech verbs that report a clause only when "that" follows.
+    #[serde(default)]
+    pub that_verbs: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -169,4 +188,33 @@ pub const MEASURES: &[&str] = &[
 
 pub fn measure_concept(m: &str) -> Option<&'static str> {
     MEASURES.iter().copied().find(|x| *x == m)
+}
+
+/// Definite descriptions resolved by rule (`data/lexicon/coreference.toml`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Coref {
+    pub state_descriptions: Vec<StateDescription>,
+    pub council: CouncilCoref,
+    pub country: CountryCoref,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct StateDescription {
+    pub form: String,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct CouncilCoref {
+    pub forms: Vec<String>,
+    pub un_security_council: String,
+    pub eu_council: String,
+    pub eu: String,
+    pub un: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct CountryCoref {
+    pub one: Vec<String>,
+    pub two: Vec<String>,
 }

@@ -24,6 +24,7 @@ const WEAPONS: &str = include_str!("../../data/lexicon/weapons.tsv");
 const TITLES: &str = include_str!("../../data/lexicon/titles.tsv");
 const STATE_TITLES: &str = include_str!("../../data/lexicon/state_titles.tsv");
 const TRIGGERS: &str = include_str!("../../data/lexicon/triggers.toml");
+const COREF: &str = include_str!("../../data/lexicon/coreference.toml");
 
 /// What a gazetteer string names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,9 +64,13 @@ pub struct Gazetteer {
     pub titles: Vec<TitleRow>,
     pub state_titles: Vec<(String, String)>,
     pub triggers: Triggers,
+    pub coref: Coref,
     pub state_by_qid: HashMap<String, usize>,
     names: AhoCorasick,
     patterns: Vec<Pattern>,
+    /// State forms only, for overlapping search inside longer names.
+    state_ac: AhoCorasick,
+    state_pat: Vec<usize>,
     weapon_ac: AhoCorasick,
     weapon_pat: Vec<usize>,
     /// Lower-cased words that occur in titles ("secretary", "minister", "spokesman").
@@ -159,6 +164,8 @@ impl Gazetteer {
             .collect();
         let triggers: Triggers = toml::from_str(TRIGGERS)
             .map_err(|e| Error::Data { file: "data/lexicon/triggers.toml", line: 0, problem: e.to_string() })?;
+        let coref: Coref = toml::from_str(COREF)
+            .map_err(|e| Error::Data { file: "data/lexicon/coreference.toml", line: 0, problem: e.to_string() })?;
         for m in triggers.sanction.measures.values() {
             if measure_concept(m).is_none() {
                 return Err(Error::Data { file: "data/lexicon/triggers.toml", line: 0, problem: format!("unknown measure {m}") });
@@ -221,6 +228,10 @@ impl Gazetteer {
                 add(&g.alias, Pattern { entry: Entry::GenericBody(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
             }
         }
+        let state_idx: Vec<usize> = (0..patterns.len()).filter(|&i| matches!(patterns[i].entry, Entry::State(_))).collect();
+        let state_ac = AhoCorasickBuilder::new()
+            .build(state_idx.iter().map(|&i| strings[i].as_str()))
+            .map_err(|e| Error::Data { file: "data/", line: 0, problem: e.to_string() })?;
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&strings)
@@ -263,9 +274,12 @@ impl Gazetteer {
             titles,
             state_titles,
             triggers,
+            coref,
             state_by_qid,
             names,
             patterns,
+            state_ac,
+            state_pat: state_idx,
             weapon_ac,
             weapon_pat,
             title_words,
@@ -292,7 +306,11 @@ impl Gazetteer {
         self.state_by_qid.get(qid).map(|&i| self.state_actor(i))
     }
 
-    fn igo_actor(&self, i: usize) -> Actor {
+    pub fn igo_by_qid(&self, qid: &str) -> Option<usize> {
+        self.igos.iter().position(|g| g.qid == qid)
+    }
+
+    pub fn igo_actor(&self, i: usize) -> Actor {
         let g = &self.igos[i];
         Actor {
             key: format!("org/{}", g.qid),
@@ -450,8 +468,8 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
         // Cultural Representative Office") mentions that state too.
         if matches!(p.entry, Entry::Body(_) | Entry::Org(_)) {
             let inner = &text[span.start..span.end];
-            for im in gaz.names.find_iter(inner) {
-                let ip = gaz.patterns[im.pattern().as_usize()];
+            for im in gaz.state_ac.find_overlapping_iter(inner) {
+                let ip = gaz.patterns[gaz.state_pat[im.pattern().as_usize()]];
                 if let Entry::State(si) = ip.entry {
                     if ip.form != Form::Demonym && !ip.ambiguous && word_bounded(inner, Span::new(im.start(), im.end())) {
                         let st = ex.intern(gaz.state_actor(si));
@@ -486,6 +504,9 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
             last.actor = idx;
         }
     }
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    definite_descriptions(text, gaz, &paragraphs, &mut ex, &mut mentions);
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
     resolve_generic_bodies(text, gaz, &mut ex, &mut mentions);
 
     // 2. Persons and unlisted organisations, sentence by sentence.
@@ -560,9 +581,121 @@ fn ambiguous_ok(text: &str, span: Span) -> bool {
     !next_cap && !prev_cap && !shouting
 }
 
+/// Definite descriptions (`data/lexicon/coreference.toml`): "the North" (recognise.coref-state),
+/// a bare "the Council" (recognise.coref-council), "the country" / "the two countries"
+/// (recognise.coref-country). Mentions must be sorted by start.
+fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut Extraction, mentions: &mut Vec<Mention>) {
+    let co = &gaz.coref;
+    let free = |span: Span, mentions: &[Mention]| {
+        word_bounded(text, span) && in_paragraphs(paras, span) && !mentions.iter().any(|m| m.span.overlaps(span))
+    };
+    let state_named = |ex: &Extraction, q: &str| ex.actors.iter().any(|a| a.kind == ActorKind::State && a.qid.as_deref() == Some(q));
+    let mut added: Vec<Mention> = Vec::new();
+    for d in &co.state_descriptions {
+        if !state_named(ex, &d.state) {
+            continue;
+        }
+        let Some(&si) = gaz.state_by_qid.get(&d.state) else { continue };
+        let head = d.form.trim_start_matches("the ");
+        for (p, _) in text.match_indices(head) {
+            let span = Span::new(p, p + head.len());
+            let det = text[..p].ends_with("the ") || text[..p].ends_with("The ");
+            // "the North Korean ...", "the North Atlantic": the description is the whole noun phrase.
+            let next_cap = text[span.end..].strip_prefix(' ').is_some_and(|r| r.starts_with(char::is_uppercase));
+            if det && !next_cap && free(span, mentions) {
+                let idx = ex.intern(gaz.state_actor(si));
+                added.push(Mention { span, actor: idx, form: Form::Name, entry: Some(Entry::State(si)) });
+            }
+        }
+    }
+    // Bare councils, in text order.
+    let mut found: Vec<(Span, bool)> = Vec::new();
+    for f in &co.council.forms {
+        for (p, _) in text.match_indices(f.as_str()) {
+            let span = Span::new(p, p + f.len());
+            let det = text[..p].ends_with("the ") || text[..p].ends_with("The ");
+            let of = text[span.end..].starts_with(" of");
+            if det && !of && free(span, mentions) && !found.iter().any(|(s, _)| s.overlaps(span)) {
+                found.push((span, f.contains("Security")));
+            }
+        }
+    }
+    found.sort_by_key(|(s, _)| s.start);
+    let igo_named = |ex: &Extraction, q: &str| ex.actors.iter().any(|a| a.qid.as_deref() == Some(q));
+    let mut resolved: Option<usize> = None;
+    for (span, security) in found {
+        let last_council = mentions
+            .iter()
+            .filter(|m| m.span.end <= span.start && matches!(m.entry, Some(Entry::Igo(_))) && ex.actors[m.actor].label.contains("Council"))
+            .map(|m| m.actor)
+            .last();
+        let target = resolved.or(last_council).or_else(|| {
+            let q = if security {
+                &co.council.un_security_council
+            } else if igo_named(ex, &co.council.eu) {
+                &co.council.eu_council
+            } else if igo_named(ex, &co.council.un) || igo_named(ex, &co.council.un_security_council) {
+                &co.council.un_security_council
+            } else {
+                return None;
+            };
+            gaz.igo_by_qid(q).map(|i| ex.intern(gaz.igo_actor(i)))
+        });
+        if let Some(t) = target {
+            resolved = Some(t);
+            let entry = gaz.igo_by_qid(ex.actors[t].qid.as_deref().unwrap_or("")).map(Entry::Igo);
+            added.push(Mention { span, actor: t, form: Form::Other, entry });
+        }
+    }
+    // "the country", "the two countries": the last states named before.
+    for (forms, n) in [(&co.country.one, 1usize), (&co.country.two, 2usize)] {
+        for f in forms {
+            for (p, _) in text.match_indices(f.as_str()) {
+                let span = Span::new(p, p + f.len());
+                if !free(span, mentions) {
+                    continue;
+                }
+                let mut states: Vec<usize> = Vec::new();
+                for m in mentions.iter().rev().filter(|m| m.span.end <= p && matches!(m.entry, Some(Entry::State(_))) && matches!(m.form, Form::Name | Form::Seat)) {
+                    if !states.contains(&m.actor) {
+                        states.push(m.actor);
+                    }
+                    if states.len() == n {
+                        break;
+                    }
+                }
+                if states.len() == n {
+                    for a in states {
+                        let entry = mentions.iter().find(|m| m.actor == a).and_then(|m| m.entry);
+                        added.push(Mention { span, actor: a, form: Form::Other, entry });
+                    }
+                }
+            }
+        }
+    }
+    mentions.extend(added);
+}
+
+/// The article's home state: the state named (by name or seat) most often, if it leads clearly.
+fn home_state(ex: &Extraction, mentions: &[Mention]) -> Option<usize> {
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for m in mentions.iter().filter(|m| matches!(m.entry, Some(Entry::State(_))) && m.form != Form::Other) {
+        match counts.iter_mut().find(|(a, _)| *a == m.actor) {
+            Some(c) => c.1 += 1,
+            None => counts.push((m.actor, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    let first = counts.first()?;
+    let clear = first.1 >= 2 && counts.get(1).is_none_or(|s| first.1 > s.1);
+    let _ = ex;
+    clear.then_some(first.0)
+}
+
 /// "the Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia":
 /// a generic body takes the state named next to it; otherwise it stays stateless.
 fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, mentions: &mut [Mention]) {
+    let home = home_state(ex, mentions).and_then(|a| ex.actors[a].qid.as_ref()).and_then(|q| gaz.state_by_qid.get(q).copied());
     let states: Vec<(Span, usize)> = mentions
         .iter()
         .filter_map(|m| match m.entry {
@@ -594,10 +727,32 @@ fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, ment
                     link_confidence: None,
                 }
             }
-            None => ex.actors[m.actor].clone(),
+            // Unattached: the body of the article's home state (recognise.generic-home-state).
+            None => match home {
+                Some(si) => {
+                    let st = &gaz.states[si];
+                    Actor {
+                        key: format!("org/{}-{}", st.iso2.to_lowercase(), slug(&g.alias)),
+                        kind: ActorKind::GovernmentBody,
+                        label: g.alias.clone(),
+                        qid: None,
+                        country: Some(st.qid.clone()),
+                        role: None,
+                        iso: None,
+                        link_method: None,
+                        link_confidence: None,
+                    }
+                }
+                None => ex.actors[m.actor].clone(),
+            },
         };
         m.actor = ex.intern(actor);
     }
+}
+
+/// "Thea D. Rozman": a one-letter initial, its period and a space.
+fn initial_gap(text: &str, a: &Token, b: &Token) -> bool {
+    a.text.len() == 1 && a.text.chars().all(|c| c.is_ascii_uppercase()) && &text[a.span.end..b.span.start] == ". "
 }
 
 fn gap_is_space(text: &str, a: &Token, b: &Token) -> bool {
@@ -625,7 +780,7 @@ fn find_names(
         }
         // Grow a run of capitalised tokens separated by single spaces.
         let mut j = i + 1;
-        while j < toks.len() && gap_is_space(text, &toks[j - 1], &toks[j]) && !covered(&toks[j]) {
+        while j < toks.len() && (gap_is_space(text, &toks[j - 1], &toks[j]) || initial_gap(text, &toks[j - 1], &toks[j])) && !covered(&toks[j]) {
             let w = toks[j].text;
             let cap = toks[j].is_capitalised();
             let particle = PARTICLES.contains(&w) && toks.get(j + 1).is_some_and(|n| n.is_capitalised());
@@ -641,8 +796,25 @@ fn find_names(
         while k < run.len() && gaz.title_words.contains(&run[k].lower().trim_end_matches('.').to_string()) {
             k += 1;
         }
+        let org_word = |t: &Token| ORG_WORDS.contains(&t.text.trim_end_matches("'s").trim_end_matches("’s"));
+        // A long title that runs into the name: "... for Industry and Security Alan Estevez",
+        // "Secretary of the Treasury Janet L. Yellen". The name starts after the last org word,
+        // when a title word heads the chain of capitalised words and connectives before it.
+        let mut chain_role: Option<usize> = None;
+        if let Some(last_org) = run[k..].iter().rposition(|t| org_word(t)).map(|p| p + k) {
+            let p = last_org + 1;
+            if (2..=4).contains(&(run.len() - p)) && !(j < toks.len() && gap_is_space(text, &toks[j - 1], &toks[j]) && toks[j].is_capitalised()) {
+                chain_role = title_chain_start(&toks, i + p, gaz);
+                if chain_role.is_some() {
+                    k = p;
+                }
+            }
+        }
+        if k > 0 && chain_role.is_none() {
+            chain_role = title_chain_start(&toks, i + k, gaz);
+        }
         let name_toks = &run[k..];
-        let is_org = run.iter().any(|t| ORG_WORDS.contains(&t.text.trim_end_matches("'s").trim_end_matches("’s")));
+        let is_org = name_toks.iter().any(|t| org_word(t)) || (k == 0 && run.iter().any(|t| org_word(t)));
         if is_org || name_toks.is_empty() {
             i = j;
             continue;
@@ -657,7 +829,7 @@ fn find_names(
             continue;
         }
         // Evidence that this is a person.
-        let role_before = role_before(text, sent, name_span.start, gaz);
+        let role_before = role_before(text, sent, name_span.start, gaz).or(chain_role);
         let titled = k > 0 || role_before.is_some();
         let apposition = apposition_after(text, sent, name_span.end, gaz);
         let next_word = toks.get(j).map(|t| t.lower()).unwrap_or_default();
@@ -675,11 +847,7 @@ fn find_names(
             _ => apposition,
         };
         let role = role_span.map(|r| text[r.start..r.end].trim().trim_matches(',').trim().to_string()).filter(|r| !r.is_empty());
-        let country = role_span.and_then(|r| country_in(text, r, gaz, ex, mentions)).or_else(|| {
-            role.as_deref().and_then(|r| {
-                gaz.state_titles.iter().find(|(t, _)| r.to_lowercase().contains(&t.to_lowercase())).map(|(_, q)| q.clone())
-            })
-        });
+        let country = role_span.and_then(|r| country_in(text, r, gaz, ex, mentions)).or_else(|| role.as_deref().and_then(|r| title_state(r, gaz, ex)));
         let actor = Actor {
             key: format!("person/{}", slug(name)),
             kind: ActorKind::Person,
@@ -699,6 +867,47 @@ fn find_names(
         }
         i = j;
     }
+}
+
+/// The state a title fixes: the longest title of `state_titles.tsv` inside the role. A title
+/// several states use ("Foreign Secretary": UK and India, written `Q145|Q668`) takes the one of
+/// its states that the article mentions, if exactly one is.
+pub fn title_state(role: &str, gaz: &Gazetteer, ex: &Extraction) -> Option<String> {
+    let rl = role.to_lowercase();
+    let (_, states) = gaz.state_titles.iter().filter(|(t, _)| rl.contains(&t.to_lowercase())).max_by_key(|(t, _)| t.len())?;
+    let cands: Vec<&str> = states.split('|').map(str::trim).collect();
+    if cands.len() == 1 {
+        return Some(cands[0].to_string());
+    }
+    let present: Vec<&str> = cands.into_iter().filter(|q| ex.actors.iter().any(|a| a.kind == ActorKind::State && a.qid.as_deref() == Some(q))).collect();
+    (present.len() == 1).then(|| present[0].to_string())
+}
+
+/// Start (byte) of a title chain that ends right before token `at`: capitalised words and
+/// connectives ("of", "for", "and", "the") going left, headed by a title word within 12 tokens.
+fn title_chain_start(toks: &[Token], at: usize, gaz: &Gazetteer) -> Option<usize> {
+    let mut start = None;
+    let mut k = at;
+    while k > 0 && at - k < 12 {
+        let t = &toks[k - 1];
+        let w = t.lower();
+        let connective = matches!(w.as_str(), "of" | "for" | "and" | "the");
+        if !(t.is_capitalised() || connective) || STOP.contains(&t.text) && !connective && !gaz.title_words.contains(&w) {
+            break;
+        }
+        if gaz.title_words.contains(w.trim_end_matches('.')) && !connective {
+            start = Some(t.span.start);
+        }
+        k -= 1;
+    }
+    // Take in modifiers before the title word ("Under", "Assistant", "Deputy").
+    let s = start?;
+    let i = toks.iter().position(|t| t.span.start == s)?;
+    let mut j = i;
+    while j > 0 && toks[j - 1].is_capitalised() && matches!(toks[j - 1].text, "Under" | "Assistant" | "Deputy" | "Acting" | "Vice" | "Senior" | "Chief" | "Former") {
+        j -= 1;
+    }
+    Some(toks[j].span.start)
 }
 
 /// Start of a role phrase ending right before a name: "Under Secretary of Commerce for
@@ -744,14 +953,31 @@ fn role_before(text: &str, sent: Span, name_start: usize, gaz: &Gazetteer) -> Op
 fn apposition_after(text: &str, sent: Span, name_end: usize, gaz: &Gazetteer) -> Option<Span> {
     let rest = &text[name_end..sent.end];
     let body = rest.strip_prefix(", ")?;
-    let end = body.find([',', ';', '.', '(', '“', '"']).unwrap_or(body.len());
+    // The phrase ends at a comma, a bracket, a quote or a full stop (not the one of "U.S.").
+    let mut end = body.len();
+    for (i, ch) in body.char_indices() {
+        if matches!(ch, ',' | ';' | '(' | '“' | '"') {
+            end = i;
+            break;
+        }
+        if ch == '.' && !body[i + 1..].starts_with(|c: char| c.is_alphanumeric()) {
+            let word = body[..i].rsplit(' ').next().unwrap_or("");
+            let acronym = !word.is_empty() && word.split('.').all(|p| p.chars().count() <= 1 && p.chars().all(char::is_uppercase));
+            if !acronym {
+                end = i;
+                break;
+            }
+        }
+    }
     let phrase = &body[..end];
     let first = phrase.split_whitespace().next()?;
     let first_l = first.to_lowercase();
+    let has_title = |w: &str| gaz.title_words.contains(&w.to_lowercase());
     let looks_role = gaz.title_words.contains(first_l.trim_end_matches('.'))
         || (matches!(first_l.as_str(), "the" | "a" | "an" | "former" | "deputy" | "senior" | "chief" | "acting")
-            && phrase.split_whitespace().nth(1).is_some_and(|w| gaz.title_words.contains(&w.to_lowercase())
-                || phrase.split_whitespace().any(|w| gaz.title_words.contains(&w.to_lowercase()))));
+            && phrase.split_whitespace().nth(1).is_some_and(|w| has_title(w) || phrase.split_whitespace().any(has_title)))
+        // "U.S. State Department Spokesperson", "official representative of FSMTC"
+        || phrase.split_whitespace().count() <= 8 && phrase.split_whitespace().skip(1).any(has_title);
     if !looks_role || phrase.split_whitespace().count() > 16 {
         return None;
     }

@@ -24,14 +24,14 @@ use http::{Fail, Reply, bytes, empty, header, text};
 use oxhttp::Server;
 use oxhttp::model::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCEPT, ALLOW, AUTHORIZATION, CONNECTION,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCEPT, ALLOW, AUTHORIZATION,
     CONTENT_SECURITY_POLICY, HOST, VARY, WWW_AUTHENTICATE, X_CONTENT_TYPE_OPTIONS,
 };
 use oxhttp::model::{Body, HeaderValue, Method, Request, Response, StatusCode};
 use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -89,8 +89,7 @@ struct Shared {
     draining: AtomicBool,
     in_flight: Mutex<usize>,
     idle: Condvar,
-    /// Query / update worker threads alive, including timed-out ones still winding down.
-    workers: Arc<AtomicUsize>,
+    workers: Arc<sparql::Workers>,
 }
 
 impl Shared {
@@ -191,7 +190,7 @@ pub fn spawn(store: Store, config: ServeConfig) -> Result<ServerHandle> {
         draining: AtomicBool::new(false),
         in_flight: Mutex::new(0),
         idle: Condvar::new(),
-        workers: Arc::new(AtomicUsize::new(0)),
+        workers: Arc::default(),
     });
 
     // oxhttp binds inside `spawn` and does not report the port, so port 0 is resolved here
@@ -262,9 +261,7 @@ pub fn serve(store: Store, config: ServeConfig) -> Result<()> {
 /// Every request: refuse while draining, route, then add the headers all answers carry.
 fn handle(shared: &Shared, request: &mut Request<Body>) -> Response<Body> {
     let mut response = if shared.draining.load(Ordering::SeqCst) {
-        let mut r = text(StatusCode::SERVICE_UNAVAILABLE, "server is shutting down");
-        r.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
-        r
+        text(StatusCode::SERVICE_UNAVAILABLE, "server is shutting down")
     } else {
         let _in_flight = InFlight::enter(shared);
         match shared.store() {
@@ -340,7 +337,9 @@ fn not_allowed(allow: &'static str) -> Fail {
     Fail::new(StatusCode::METHOD_NOT_ALLOWED, format!("method not allowed here; use {allow}")).with_header(ALLOW, allow)
 }
 
-/// CORS preflight: any origin may read; writes still need the token.
+/// CORS preflight: any origin may read; writes still need the token. (oxhttp 0.3 drops
+/// `Access-Control-Allow-Methods` from responses, so cross-origin pages get GET, HEAD and POST,
+/// the methods browsers allow without it, but not PUT / DELETE on /store.)
 fn preflight(path: &str) -> Response<Body> {
     let methods = match path {
         "/store" => STORE_METHODS,

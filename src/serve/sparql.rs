@@ -13,16 +13,19 @@ use oxigraph::sparql::{
     UpdateEvaluationError,
 };
 use oxigraph::store::Store;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Header set when results were cut at `max_results`.
 pub const TRUNCATED_HEADER: &str = "x-realpolitik-truncated";
 
-/// Queries still running (including timed-out ones winding down) above which new queries
-/// get 503: a bound on threads and memory if clients keep sending runaway queries.
+/// Query threads alive above which new queries get 503: a bound on threads.
 const MAX_WORKERS: usize = 256;
+/// Timed-out queries still winding down above which new queries get 503: each may hold a
+/// core and much memory, and nobody waits for its answer.
+const MAX_ABANDONED: usize = 4;
 
 /// `default-graph-uri` / `named-graph-uri` (or `using-…` for updates) protocol parameters.
 #[derive(Debug, Default, Clone)]
@@ -103,7 +106,7 @@ pub fn query(shared: &Shared, store: Store, query: &str, dataset: &DatasetParams
     let timeout = config.timeout;
     let (sender, receiver) = mpsc::sync_channel(1);
     let worker_token = token.clone();
-    spawn_worker(shared, move || {
+    let job = spawn_worker(shared, &token, move || {
         let outcome = prepared
             .on_store(&store)
             .execute()
@@ -126,31 +129,80 @@ pub fn query(shared: &Shared, store: Store, query: &str, dataset: &DatasetParams
         Ok(Err(fail)) => Err(fail),
         Err(RecvTimeoutError::Timeout) => {
             // The worker notices the token at its next step and exits on its own.
-            token.cancel();
+            job.abandon();
             Err(timed_out("query", timeout))
         }
         Err(RecvTimeoutError::Disconnected) => Err(Fail::internal("query evaluation failed unexpectedly")),
     }
 }
 
-/// Run `job` on its own thread, counted so runaway queries cannot pile up without bound.
-fn spawn_worker(shared: &Shared, job: impl FnOnce() + Send + 'static) -> Result<(), Fail> {
-    if shared.workers.fetch_add(1, Ordering::SeqCst) >= MAX_WORKERS {
-        shared.workers.fetch_sub(1, Ordering::SeqCst);
-        return Err(Fail::new(StatusCode::SERVICE_UNAVAILABLE, "too many queries running; try again later"));
+/// Query and update threads: how many are alive, and how many of those the handler gave up
+/// on at the timeout and are still winding down (some operators, e.g. ORDER BY's sort, only
+/// notice cancellation when done). Both are bounded so runaway queries cannot pile up.
+#[derive(Default)]
+pub struct Workers {
+    alive: AtomicUsize,
+    abandoned: AtomicUsize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JobState {
+    Running,
+    Abandoned,
+    Done,
+}
+
+/// The handler's side of a worker thread.
+struct Job {
+    state: Arc<Mutex<JobState>>,
+    workers: Arc<Workers>,
+    token: CancellationToken,
+}
+
+impl Job {
+    /// Stop waiting: cancel the evaluation and count the thread as abandoned until it exits.
+    fn abandon(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if *state == JobState::Running {
+            *state = JobState::Abandoned;
+            self.workers.abandoned.fetch_add(1, Ordering::SeqCst);
+        }
+        self.token.cancel();
     }
-    let workers = std::sync::Arc::clone(&shared.workers);
-    std::thread::Builder::new()
-        .name("realpolitik sparql".into())
-        .spawn(move || {
-            job();
-            workers.fetch_sub(1, Ordering::SeqCst);
-        })
-        .map(|_| ())
-        .map_err(|e| {
-            shared.workers.fetch_sub(1, Ordering::SeqCst);
-            Fail::new(StatusCode::SERVICE_UNAVAILABLE, format!("cannot start a query thread: {e}"))
-        })
+}
+
+/// Run `job` on its own thread, so the handler can answer at the timeout whatever the job does.
+fn spawn_worker(shared: &Shared, token: &CancellationToken, job: impl FnOnce() + Send + 'static) -> Result<Job, Fail> {
+    let workers = &shared.workers;
+    let abandoned = workers.abandoned.load(Ordering::SeqCst);
+    if abandoned >= MAX_ABANDONED {
+        return Err(Fail::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{abandoned} earlier queries that timed out are still stopping; try again shortly"),
+        ));
+    }
+    if workers.alive.fetch_add(1, Ordering::SeqCst) >= MAX_WORKERS {
+        workers.alive.fetch_sub(1, Ordering::SeqCst);
+        return Err(Fail::new(StatusCode::SERVICE_UNAVAILABLE, "too many queries running; try again shortly"));
+    }
+    let state = Arc::new(Mutex::new(JobState::Running));
+    let (thread_state, thread_workers) = (Arc::clone(&state), Arc::clone(workers));
+    let spawned = std::thread::Builder::new().name("realpolitik sparql".into()).spawn(move || {
+        job();
+        let mut state = thread_state.lock().unwrap_or_else(|e| e.into_inner());
+        if *state == JobState::Abandoned {
+            thread_workers.abandoned.fetch_sub(1, Ordering::SeqCst);
+        }
+        *state = JobState::Done;
+        thread_workers.alive.fetch_sub(1, Ordering::SeqCst);
+    });
+    match spawned {
+        Ok(_) => Ok(Job { state, workers: Arc::clone(workers), token: token.clone() }),
+        Err(e) => {
+            workers.alive.fetch_sub(1, Ordering::SeqCst);
+            Err(Fail::new(StatusCode::SERVICE_UNAVAILABLE, format!("cannot start a query thread: {e}")))
+        }
+    }
 }
 
 fn timed_out(what: &str, timeout: Duration) -> Fail {
@@ -302,7 +354,7 @@ pub fn update(shared: &Shared, store: Store, update: &str, using: &DatasetParams
     let timeout = config.timeout;
     let allow_service = config.allow_service;
     let (sender, receiver) = mpsc::sync_channel(1);
-    spawn_worker(shared, move || {
+    let job = spawn_worker(shared, &token, move || {
         let _ = sender.send(prepared.on_store(&store).execute());
     })?;
     let outcome = match receiver.recv_timeout(timeout) {
@@ -314,6 +366,7 @@ pub fn update(shared: &Shared, store: Store, update: &str, using: &DatasetParams
             match receiver.recv_timeout(Duration::from_secs(30)) {
                 Ok(outcome) => outcome,
                 Err(_) => {
+                    job.abandon();
                     return Err(Fail::new(
                         StatusCode::SERVICE_UNAVAILABLE,
                         format!(

@@ -108,19 +108,73 @@ pub fn ingest_article(store: &Store, article: &Article) -> Result<IngestReport> 
 
 /// Replace the article's graph with the quads of this extraction, atomically.
 pub fn write_article(store: &Store, article: &Article, ex: &Extraction) -> Result<IngestReport> {
-    let quads: Vec<Quad> = rdf::article_quads(article, ex);
-    let graph = rdf::article_iri(&article.id);
+    let p = Prepared { article, extraction: ex, quads: rdf::article_quads(article, ex) };
+    replace_graph(store, &p)
+}
+
+/// One extracted article ready to store.
+pub struct Prepared<'a> {
+    pub article: &'a Article,
+    pub extraction: &'a Extraction,
+    pub quads: Vec<Quad>,
+}
+
+impl Prepared<'_> {
+    fn report(&self) -> IngestReport {
+        let ex = self.extraction;
+        IngestReport {
+            article: rdf::article_iri(&self.article.id).as_str().to_string(),
+            source: self.article.source.clone(),
+            facts: ex.fact_count(),
+            sanctions: ex.sanctions.len(),
+            transfers: ex.transfers.len(),
+            statements: ex.statements.len(),
+            triples: self.quads.len(),
+        }
+    }
+}
+
+/// Store a batch of articles. Articles new to the store go through the bulk loader, committed
+/// once for the batch (all of them or none); an article whose graph already exists is replaced
+/// in its own transaction. Either way an article is never half there. If the bulk commit fails,
+/// each article is retried alone, so one bad write never costs the others.
+pub fn write_batch(store: &Store, items: &[Prepared<'_>]) -> Vec<Result<IngestReport>> {
+    let mut fresh = Vec::new();
+    let mut replace = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, p) in items.iter().enumerate() {
+        let g = rdf::article_iri(&p.article.id);
+        let exists = store.contains_named_graph(g.as_ref()).unwrap_or(true);
+        if !exists && seen.insert(p.article.id.clone()) { fresh.push(i) } else { replace.push(i) }
+    }
+    let mut out: Vec<Option<Result<IngestReport>>> = (0..items.len()).map(|_| None).collect();
+    if !fresh.is_empty() {
+        let mut loader = store.bulk_loader().with_max_memory_size_in_megabytes(256);
+        let loaded = loader
+            .load_quads(fresh.iter().flat_map(|&i| items[i].quads.iter().cloned()))
+            .and_then(|()| loader.commit());
+        match loaded {
+            Ok(()) => {
+                for &i in &fresh {
+                    out[i] = Some(Ok(items[i].report()));
+                }
+            }
+            Err(_) => replace.extend(fresh.iter().copied()),
+        }
+    }
+    replace.sort_unstable();
+    for i in replace {
+        let p = &items[i];
+        out[i] = Some(replace_graph(store, p));
+    }
+    out.into_iter().map(|r| r.unwrap_or_else(|| Err(store_err("article was not written")))).collect()
+}
+
+fn replace_graph(store: &Store, p: &Prepared<'_>) -> Result<IngestReport> {
+    let graph = rdf::article_iri(&p.article.id);
     let mut tx = store.start_transaction().map_err(store_err)?;
     tx.clear_graph(GraphNameRef::NamedNode(graph.as_ref())).map_err(store_err)?;
-    tx.extend(quads.iter());
+    tx.extend(p.quads.iter());
     tx.commit().map_err(store_err)?;
-    Ok(IngestReport {
-        article: graph.as_str().to_string(),
-        source: article.source.clone(),
-        facts: ex.fact_count(),
-        sanctions: ex.sanctions.len(),
-        transfers: ex.transfers.len(),
-        statements: ex.statements.len(),
-        triples: quads.len(),
-    })
+    Ok(p.report())
 }
