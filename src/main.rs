@@ -163,6 +163,29 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Serve the store over the SPARQL 1.1 Protocol (read-only unless --allow-updates)
+    Serve {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR")]
+        bind: String,
+        /// Accept SPARQL updates, Graph Store writes and POST /ingest (needs --token)
+        #[arg(long)]
+        allow_updates: bool,
+        /// Bearer token that updates must carry
+        #[arg(long, env = "REALPOLITIK_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Per-query time limit, in seconds
+        #[arg(long, default_value_t = 30, value_name = "SECS")]
+        timeout: u64,
+        /// Most result rows or triples a query may return
+        #[arg(long, default_value_t = 100_000, value_name = "N")]
+        max_results: usize,
+        /// Allow SERVICE calls to other endpoints in queries
+        #[arg(long)]
+        allow_service: bool,
+    },
     /// Print each extracted fact with its sentence, rule and confidence
     Explain {
         #[command(flatten)]
@@ -213,6 +236,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             store::release(&path);
             r?.context("writing the export")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { store, bind, allow_updates, token, timeout, max_results, allow_service } => {
+            if allow_updates && token.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                bail!("--allow-updates needs a bearer token: --token TOKEN or REALPOLITIK_TOKEN");
+            }
+            let path = store.path();
+            let st = store::open(&path)?;
+            store::ensure_ontology(&st)?;
+            let cfg = realpolitik::serve::ServeConfig {
+                bind,
+                allow_updates,
+                token,
+                timeout: Duration::from_secs(timeout.max(1)),
+                max_results,
+                allow_service,
+            };
+            let r = realpolitik::serve::serve(st, cfg);
+            store::release(&path);
+            r?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, &inputs),
