@@ -5,138 +5,8 @@ use realpolitik::ingest::fetch::{FetchConfig, Fetcher, fetch_article};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-mod server {
-    //! A tiny HTTP/1.1 server: one thread per connection, `Connection: close`, request log.
-    use std::io::{BufRead, BufReader, Write};
-    use std::net::TcpListener;
-    use std::sync::{Arc, Mutex};
-    use std::time::Duration;
-
-    #[derive(Debug, Clone)]
-    pub struct Request {
-        pub target: String,
-        pub headers: Vec<(String, String)>,
-    }
-
-    impl Request {
-        pub fn header(&self, name: &str) -> Option<&str> {
-            self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-        }
-    }
-
-    pub struct Reply {
-        pub status: u16,
-        pub headers: Vec<(String, String)>,
-        pub body: Vec<u8>,
-        pub delay: Duration,
-        /// Send Content-Length (else the body ends when the connection closes).
-        pub length: bool,
-    }
-
-    impl Reply {
-        pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-            Self {
-                status,
-                headers: vec![("Content-Type".into(), content_type.into())],
-                body: body.into(),
-                delay: Duration::ZERO,
-                length: true,
-            }
-        }
-        pub fn redirect(status: u16, location: &str) -> Self {
-            Self::new(status, "text/html", "moved").header("Location", location)
-        }
-        pub fn header(mut self, k: &str, v: &str) -> Self {
-            self.headers.push((k.into(), v.into()));
-            self
-        }
-        pub fn delay(mut self, d: Duration) -> Self {
-            self.delay = d;
-            self
-        }
-        pub fn without_length(mut self) -> Self {
-            self.length = false;
-            self
-        }
-    }
-
-    fn reason(status: u16) -> &'static str {
-        match status {
-            200 => "OK",
-            301 => "Moved Permanently",
-            302 => "Found",
-            404 => "Not Found",
-            500 => "Internal Server Error",
-            _ => "Status",
-        }
-    }
-
-    pub struct Server {
-        pub base: String,
-        log: Arc<Mutex<Vec<Request>>>,
-    }
-
-    impl Server {
-        /// Serve on a free port of 127.0.0.1; `handler` gets each request's path.
-        pub fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
-            let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-            let base = format!("http://{}", listener.local_addr().unwrap());
-            let log: Arc<Mutex<Vec<Request>>> = Arc::default();
-            let handler = Arc::new(handler);
-            let thread_log = log.clone();
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    let Ok(mut stream) = stream else { continue };
-                    let handler = handler.clone();
-                    let log = thread_log.clone();
-                    std::thread::spawn(move || {
-                        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                        let mut reader = BufReader::new(stream.try_clone().unwrap());
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-                        let mut headers = Vec::new();
-                        loop {
-                            let mut h = String::new();
-                            if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
-                                break;
-                            }
-                            if let Some((k, v)) = h.trim_end().split_once(':') {
-                                headers.push((k.trim().to_string(), v.trim().to_string()));
-                            }
-                        }
-                        let request = Request { target, headers };
-                        log.lock().unwrap().push(request.clone());
-                        let reply = handler(&request);
-                        std::thread::sleep(reply.delay);
-                        let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-                        for (k, v) in &reply.headers {
-                            head.push_str(&format!("{k}: {v}\r\n"));
-                        }
-                        if reply.length {
-                            head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
-                        }
-                        head.push_str("Connection: close\r\n\r\n");
-                        let _ = stream.write_all(head.as_bytes());
-                        let _ = stream.write_all(&reply.body);
-                        let _ = stream.flush();
-                    });
-                }
-            });
-            Server { base, log }
-        }
-
-        pub fn requests(&self) -> Vec<Request> {
-            self.log.lock().unwrap().clone()
-        }
-
-        pub fn count(&self) -> usize {
-            self.log.lock().unwrap().len()
-        }
-    }
-}
+#[path = "support/http_server.rs"]
+mod server;
 
 use server::{Reply, Request, Server};
 
@@ -189,7 +59,7 @@ fn err(url: &str, config: &FetchConfig) -> String {
 
 #[test]
 fn page_becomes_an_article_identified_by_its_url() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let url = format!("{}/article.html", server.base);
     let a = fetch_article(&url, &FetchConfig::default()).unwrap();
     assert_eq!(a.url.as_deref(), Some(url.as_str()));
@@ -213,7 +83,7 @@ fn page_becomes_an_article_identified_by_its_url() {
 
 #[test]
 fn xhtml_plain_text_and_untyped_pages_are_read() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let cfg = FetchConfig::default();
     let a = fetch_article(&format!("{}/xhtml", server.base), &cfg).unwrap();
     assert!(a.text.contains("imposed sanctions"));
@@ -228,7 +98,7 @@ fn xhtml_plain_text_and_untyped_pages_are_read() {
 
 #[test]
 fn charset_of_the_page_is_honoured() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     // windows-1252 bytes, declared only in a <meta http-equiv> tag.
     let a = fetch_article(&format!("{}/french.html", server.base), &FetchConfig::default()).unwrap();
     assert_eq!(a.title.as_deref(), Some("Sanctions décidées contre des sociétés"));
@@ -239,7 +109,7 @@ fn charset_of_the_page_is_honoured() {
 
 #[test]
 fn redirects_are_followed_and_the_requested_url_stays_the_identity() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let url = format!("{}/hop", server.base);
     let a = fetch_article(&url, &FetchConfig::default()).unwrap();
     assert_eq!(a.url.as_deref(), Some(url.as_str()));
@@ -251,7 +121,7 @@ fn redirects_are_followed_and_the_requested_url_stays_the_identity() {
 
 #[test]
 fn redirect_loop_is_rejected_cleanly() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let url = format!("{}/loop-a", server.base);
     let start = Instant::now();
     let e = err(&url, &FetchConfig::default());
@@ -269,7 +139,7 @@ fn redirect_loop_is_rejected_cleanly() {
 
 #[test]
 fn oversized_page_is_rejected_cleanly() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let cfg = FetchConfig { max_bytes: 100_000, ..FetchConfig::default() };
     let url = format!("{}/huge-declared", server.base);
     let e = err(&url, &cfg);
@@ -285,7 +155,7 @@ fn oversized_page_is_rejected_cleanly() {
 
 #[test]
 fn unsupported_content_type_is_rejected() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let url = format!("{}/report.pdf", server.base);
     let e = err(&url, &FetchConfig::default());
     assert!(e.starts_with(&format!("{url}: ")), "{e}");
@@ -294,7 +164,7 @@ fn unsupported_content_type_is_rejected() {
 
 #[test]
 fn http_errors_name_status_and_url() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let url = format!("{}/missing", server.base);
     assert_eq!(err(&url, &FetchConfig::default()), format!("{url}: HTTP 404 Not Found"));
     let url = format!("{}/broken", server.base);
@@ -305,7 +175,7 @@ fn http_errors_name_status_and_url() {
 
 #[test]
 fn slow_server_times_out_in_bounded_time() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let url = format!("{}/slow", server.base);
     let cfg = FetchConfig { read_timeout: Duration::from_millis(400), ..FetchConfig::default() };
     let start = Instant::now();
@@ -328,7 +198,7 @@ fn network_failure_names_the_cause() {
 
 #[test]
 fn one_fetcher_serves_many_urls() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let fetcher = Fetcher::new(&FetchConfig::default()).unwrap();
     for p in ["/article.html", "/statement.txt", "/xhtml"] {
         fetcher.fetch(&format!("{}{p}", server.base)).unwrap();
@@ -340,7 +210,7 @@ fn one_fetcher_serves_many_urls() {
 /// The binary, end to end: `extract --format ntriples URL`.
 #[test]
 fn extract_command_reads_a_url() {
-    let server = Server::start(site);
+    let server = Server::start(|r, _| site(r));
     let url = format!("{}/article.html", server.base);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_realpolitik"))
         .args(["extract", "--format", "ntriples", &url])
