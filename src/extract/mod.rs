@@ -34,7 +34,20 @@ pub(crate) struct Words {
     pub inversion: HashSet<String>,
     pub that_verbs: HashSet<String>,
     pub modal: Vec<Vec<String>>,
+    pub clause_modal: Vec<Vec<String>>,
+    pub modal_cancel: Vec<Vec<String>>,
+    pub agent_participles: HashSet<String>,
+    pub target_links: HashSet<String>,
+    pub possessive_pronouns: HashSet<String>,
+    /// Transfer phrase lists, split into words once.
+    pub hypothetical: Vec<Vec<String>>,
+    pub possession: Vec<Vec<String>>,
+    pub status_lists: Vec<(Vec<Vec<String>>, &'static str)>,
     pub measures: Vec<(Vec<String>, &'static str)>,
+}
+
+fn phrases(v: &[String]) -> Vec<Vec<String>> {
+    v.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect()
 }
 
 fn set(v: &[String]) -> HashSet<String> {
@@ -68,6 +81,20 @@ impl Extractor {
             inversion: set(&t.statement.inversion_verbs),
             that_verbs: set(&t.statement.that_verbs),
             modal: t.modality.cues.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect(),
+            modal_cancel: t.modality.not_cues.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect(),
+            clause_modal: t.modality.clause_cues.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect(),
+            agent_participles: set(&t.sanction.agent_participles),
+            target_links: set(&t.sanction.target_links),
+            possessive_pronouns: set(&t.sanction.possessive_pronouns),
+            hypothetical: phrases(&t.transfer.hypothetical),
+            possession: phrases(&t.transfer.possession_cues),
+            status_lists: vec![
+                (phrases(&t.transfer.intercepted), "intercepted"),
+                (phrases(&t.transfer.alleged), "alleged"),
+                (phrases(&t.transfer.planned), "planned"),
+                (phrases(&t.transfer.agreed), "agreed"),
+                (phrases(&t.transfer.ongoing), "ongoing"),
+            ],
             measures,
         };
         Ok(Extractor { gaz, words })
@@ -90,6 +117,8 @@ impl Extractor {
             sanctions::extract(self, &mut doc, &clause, &mut ctx);
             transfers::extract(self, &mut doc, &clause, &mut ctx);
         }
+        sanctions::finish(&mut doc);
+        transfers::finish(&mut doc);
         statements::extract(self, &mut doc);
         let mut ex = std::mem::take(&mut doc.ex);
         // Actors used by events are mentioned by the article too.
@@ -162,7 +191,9 @@ impl<'a> Clause<'a> {
     /// Is there a modality cue (threat, call, hypothetical, negation) in the few words before token i?
     pub fn modal_before(&self, x: &Extractor, i: usize, window: usize) -> bool {
         let from = i.saturating_sub(window);
-        (from..i).any(|k| x.words.modal.iter().any(|c| self.phrase_at(k, c)))
+        let cancelled = |k: usize| x.words.modal_cancel.iter().any(|c| self.phrase_at(k, c));
+        (from..i).any(|k| x.words.modal.iter().any(|c| self.phrase_at(k, c)) && !cancelled(k))
+            || (0..i).any(|k| x.words.clause_modal.iter().any(|c| self.phrase_at(k, c)))
     }
 }
 

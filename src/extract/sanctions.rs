@@ -1,7 +1,7 @@
 //! Sanctions: "X imposed sanctions on Y", "Y was sanctioned by X", "X's sanctions against Y",
 //! "X added Y to its Entity List", "X froze the assets of Y", "X banned entry to Y".
 
-use super::{Clause, Ctx, Extractor, between, evidence, group_actor, is_agent, state_of};
+use super::{Clause, Ctx, Extractor, GROUP_NOUNS, between, evidence, group_actor, is_agent, state_of};
 use crate::model::{ActorKind, Sanction};
 use crate::recognise::{Doc, Form, Mention};
 
@@ -36,14 +36,16 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     let trigger = match (strong, measure, light) {
         (Some(s), _, _) => Some(s),
         (None, Some((m, _, _)), Some(l)) => Some(l.min(m)),
-        (None, Some((m, _, _)), None) if modifier_imposer(doc, c, m).is_some() => Some(m),
+        (None, Some((m, _, _)), None) => Some(m),
         _ => None,
     };
     let Some(t) = trigger else {
         location_targets(x, doc, c, ctx);
         return;
     };
-    if c.modal_before(x, t, 5) || measure.is_some_and(|(m, _, _)| m != t && c.modal_before(x, m, 4)) {
+    // "sanctions would not work", "sanctions could follow": a modal right after the measure too.
+    let modal_after = measure.is_some_and(|(_, m1, _)| (m1..(m1 + 3).min(n)).any(|k| matches!(c.word(k), "would" | "could" | "might" | "may" | "should")));
+    if modal_after || c.modal_before(x, t, 5) || measure.is_some_and(|(m, _, _)| m != t && c.modal_before(x, m, 4)) {
         return;
     }
     let verb = strong.or(light).unwrap_or(t);
@@ -54,54 +56,111 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     // Imposers.
     let mut imposers: Vec<usize> = Vec::new();
     let mut targets: Vec<usize> = Vec::new();
-    let by = (verb + 1..n.min(verb + 8)).find(|&k| c.word(k) == "by");
-    if let Some(b) = by.filter(|_| passive) {
+    // "sanctions imposed by X", "steps taken by X, Y and Z", "Y was sanctioned by X".
+    let by = (1..n).find(|&k| {
+        c.word(k) == "by" && (x.words.agent_participles.contains(c.word(k - 1)) || passive && k > verb && k <= verb + 8)
+    });
+    let mut by_zone: Option<(usize, usize)> = None;
+    if let Some(b) = by {
         let from = c.toks[b].span.end;
-        imposers = agent_list(doc, c, from, true);
-        rule = "sanction.passive-by";
+        let (agents, last_end) = agent_list(doc, c, from);
+        if !agents.is_empty() {
+            imposers = agents;
+            by_zone = Some((c.toks[b].span.start, last_end));
+            rule = if passive && b > verb { "sanction.passive-by" } else { "sanction.by-agent" };
+        }
     }
-    if imposers.is_empty() {
-        if let Some((m, _, _)) = measure {
-            if let Some((imp, tgt)) = modifier_imposer(doc, c, m) {
-                imposers = vec![imp];
+    if let Some((m, _, _)) = measure {
+        match modifier_imposer(x, doc, c, m, ctx) {
+            Some((imp, tgt)) => {
+                if !imposers.contains(&imp) {
+                    imposers.insert(0, imp);
+                }
                 if let Some(tg) = tgt {
                     targets.push(tg);
                 }
-                rule = "sanction.possessive";
+                if rule == "sanction.active" {
+                    rule = "sanction.possessive";
+                }
+            }
+            None => {
+                // "their recent sanctions designations": the subject of the clause.
+                if let Some(p) = pronoun_before(x, c, m) {
+                    let subj = subject_list(doc, c, c.toks[p].span.start);
+                    let subj = if subj.is_empty() { ctx.last_imposers.clone() } else { subj };
+                    if imposers.is_empty() && !subj.is_empty() {
+                        imposers = subj;
+                        rule = "sanction.pronoun-imposer";
+                    }
+                }
             }
         }
     }
-    if imposers.is_empty() && !passive {
+    // "X is subject to sanctions": X is the target, not the imposer.
+    let subject_to = (1..n).find(|&k| c.word(k) == "subject" && c.word(k + 1) == "to" && BE.contains(&c.word(k - 1)));
+    // "... to impose costs": an infinitive takes its agent from the discourse.
+    let infinitive = verb > 0 && c.word(verb - 1) == "to";
+    if !passive && subject_to.is_none() && !infinitive {
         let before = c.toks[verb].span.start;
-        imposers = subject_list(doc, c, before);
-        rule = "sanction.active";
+        let subj = subject_list(doc, c, before);
+        if !subj.is_empty() {
+            if imposers.is_empty() {
+                rule = "sanction.active";
+            }
+            for a in subj.into_iter().rev() {
+                if !imposers.contains(&a) {
+                    imposers.insert(0, a);
+                }
+            }
+        }
     }
     if imposers.is_empty() {
-        if ctx.last_imposers.is_empty() {
+        if !ctx.last_imposers.is_empty() {
+            imposers = ctx.last_imposers.clone();
+            rule = "sanction.discourse-imposer";
+            confidence = 0.6;
+        } else if let Some(un) = default_imposer(doc) {
+            imposers = vec![un];
+            rule = "sanction.default-imposer";
+            confidence = 0.5;
+        } else {
             return;
         }
-        imposers = ctx.last_imposers.clone();
-        rule = "sanction.discourse-imposer";
-        confidence = 0.6;
     } else {
         ctx.last_imposers = imposers.clone();
     }
 
     // Targets.
-    if passive {
-        let subj_end = c.toks[verb].span.start;
+    // "X is subject to sanctions", "Y was sanctioned by X": the subject is the target.
+    if passive || subject_to.is_some() {
+        let subj_end = c.toks[subject_to.unwrap_or(verb)].span.start;
         for m in c.mentions.iter().filter(|m| m.span.end <= subj_end) {
-            push_target(doc, c, m, &mut targets, &ctx.article);
+            if !possessive(doc, m) {
+                push_target(doc, c, m, &mut targets, &ctx.article);
+            }
         }
     }
-    let region_start = c.toks[t.max(verb)].span.end;
+    let mut region_start = c.toks[t.max(verb)].span.end;
+    // "sanctions against X took effect", "sanctions on X announced by Y": the object follows the noun.
+    if let Some((m0, m1, _)) = measure {
+        if m0 < verb && matches!(c.word(m1), "on" | "against" | "targeting" | "upon") {
+            region_start = c.toks[m1 - 1].span.end;
+        }
+    }
     let region_start = measure.map_or(region_start, |(m0, m1, _)| if m0 > verb { c.toks[m1 - 1].span.end.min(region_start) } else { region_start });
-    let cut = reason_cut(doc, c, region_start);
-    for m in c.mentions.iter().filter(|m| m.span.start >= region_start && m.span.end <= cut) {
-        if by.is_some_and(|b| passive && m.span.start > c.toks[b].span.start) {
+    for m in target_phrase(x, doc, c, region_start) {
+        if by_zone.is_some_and(|(a, b)| m.span.start >= a && m.span.end <= b) {
             continue;
         }
-        push_target(doc, c, m, &mut targets, &ctx.article);
+        push_target(doc, c, &m, &mut targets, &ctx.article);
+    }
+    // "anti-Russian sanctions": the demonym glued to the measure names its target.
+    if let Some((m0, _, _)) = measure {
+        let ms = c.toks[m0].span.start;
+        if let Some(m) = c.mentions.iter().find(|m| m.span.end <= ms && doc.text[m.span.end..ms].trim().is_empty() && doc.text[..m.span.start].ends_with("anti-")) {
+            let m = *m;
+            push_target(doc, c, &m, &mut targets, &ctx.article);
+        }
     }
     let imposer_states: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
     targets.retain(|t| !imposers.contains(t) && (state_of(doc, *t).is_none() || !imposer_states.contains(&state_of(doc, *t))));
@@ -121,6 +180,34 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             evidence: ev.clone(),
         });
     }
+}
+
+/// "their", "its", "our" right before the measure noun (adjectives between allowed).
+fn pronoun_before(x: &Extractor, c: &Clause, m: usize) -> Option<usize> {
+    let mut k = m;
+    while k > 0 && matches!(c.word(k - 1), "new" | "recent" | "latest" | "additional" | "own" | "further" | "fresh" | "sanctions" | "coordinated" | "joint") {
+        k -= 1;
+    }
+    (k > 0 && x.words.possessive_pronouns.contains(c.word(k - 1))).then(|| k - 1)
+}
+
+/// The UN Security Council, when the article names the UN or its Security Council.
+fn default_imposer(doc: &mut Doc) -> Option<usize> {
+    let q = doc.gaz.triggers.sanction.default_imposer.clone()?;
+    let named = doc.mentions.iter().any(|m| {
+        let a = &doc.ex.actors[m.actor];
+        a.qid.as_deref() == Some(q.as_str()) || a.qid.as_deref() == Some("Q1065")
+    });
+    if !named {
+        return None;
+    }
+    let i = doc.gaz.igo_by_qid(&q)?;
+    Some(doc.ex.intern(doc.gaz.igo_actor(i)))
+}
+
+fn possessive(doc: &Doc, m: &Mention) -> bool {
+    let after = &doc.text[m.span.end..];
+    after.starts_with("'s") || after.starts_with("’s")
 }
 
 /// "U.S.-designated", "the designated entities", "frozen conflict": not an act of sanctioning.
@@ -145,15 +232,31 @@ fn is_passive(c: &Clause, verb: usize) -> bool {
         || participle && verb >= 2 && c.word(verb - 1) == "been"
 }
 
-/// "U.S. sanctions", "the EU's restrictive measures", "the UK’s Russia sanctions regime".
-fn modifier_imposer(doc: &mut Doc, c: &Clause, m: usize) -> Option<(usize, Option<usize>)> {
+/// "U.S. sanctions", "the EU's restrictive measures", "the UK’s Russia sanctions regime",
+/// "international sanctions"; "the DPRK sanctions program" names the target when the imposer
+/// is known from the discourse.
+fn modifier_imposer(x: &Extractor, doc: &mut Doc, c: &Clause, m: usize, ctx: &Ctx) -> Option<(usize, Option<usize>)> {
     let start = c.toks[m].span.start;
+    let adjective = |w: &str| matches!(w, "new" | "additional" | "latest" | "own" | "further" | "fresh" | "existing" | "sweeping" | "tough" | "robust" | "targeted" | "binding");
+    // A lexical modifier: "international sanctions".
+    let mut k = m;
+    while k > 0 && adjective(c.word(k - 1)) {
+        k -= 1;
+    }
+    if k > 0 {
+        if let Some(q) = doc.gaz.triggers.sanction.imposer_modifiers.get(c.word(k - 1)).cloned() {
+            if let Some(i) = doc.gaz.igo_by_qid(&q) {
+                return Some((doc.ex.intern(doc.gaz.igo_actor(i)), None));
+            }
+        }
+    }
+    let _ = x;
     let before: Vec<Mention> = c.mentions.iter().filter(|mm| mm.span.end <= start).copied().collect();
     let last = *before.last()?;
     let gap = between(doc, last.span.end, start).trim();
     let gap_ok = |g: &str| {
         let g = g.trim_start_matches("'s").trim_start_matches("’s").trim();
-        g.split_whitespace().count() <= 2 && g.split_whitespace().all(|w| matches!(w, "new" | "additional" | "latest" | "own" | "further" | "fresh" | "existing" | "sweeping" | "tough"))
+        g.split_whitespace().count() <= 2 && g.split_whitespace().all(adjective)
     };
     if !gap_ok(gap) {
         return None;
@@ -165,6 +268,14 @@ fn modifier_imposer(doc: &mut Doc, c: &Clause, m: usize) -> Option<(usize, Optio
         let g2 = between(doc, prev.span.end, last.span.start).trim();
         if (g2 == "'s" || g2 == "’s") && can_impose(doc, &prev) {
             return Some((imposer_actor(doc, &prev)?, Some(last.actor)));
+        }
+    }
+    // "the DPRK sanctions program" in a text whose imposer is another state.
+    let possessive = gap.starts_with("'s") || gap.starts_with("’s");
+    if a.kind == ActorKind::State && last.form == Form::Name && !possessive && !ctx.last_imposers.is_empty() {
+        let imp_states: Vec<Option<String>> = ctx.last_imposers.iter().map(|&i| state_of(doc, i)).collect();
+        if !imp_states.contains(&a.qid) {
+            return Some((ctx.last_imposers[0], Some(last.actor)));
         }
     }
     if can_impose(doc, &last) { Some((imposer_actor(doc, &last)?, None)) } else { None }
@@ -179,15 +290,43 @@ fn can_impose(doc: &Doc, m: &Mention) -> bool {
     }
 }
 
-/// Officials act for their state: a person imposer becomes the state.
+/// Officials and government bodies act for their state: a person or body imposer becomes the
+/// state; an organ of an IGO (the Council of the EU) becomes the IGO.
 fn imposer_actor(doc: &mut Doc, m: &Mention) -> Option<usize> {
     let a = &doc.ex.actors[m.actor];
-    if a.kind == ActorKind::Person {
-        let q = a.country.clone()?;
-        let st = doc.gaz.state_actor_by_qid(&q)?;
-        return Some(doc.ex.intern(st));
+    match a.kind {
+        ActorKind::Person => {
+            let q = a.country.clone()?;
+            let st = doc.gaz.state_actor_by_qid(&q)?;
+            Some(doc.ex.intern(st))
+        }
+        ActorKind::GovernmentBody => match a.country.clone().and_then(|q| doc.gaz.state_actor_by_qid(&q)) {
+            Some(st) => Some(doc.ex.intern(st)),
+            None => Some(m.actor),
+        },
+        // The UN Security Council imposes in its own name; other organs act for their IGO.
+        ActorKind::Igo if a.qid.is_some() && a.qid == doc.gaz.triggers.sanction.default_imposer => Some(m.actor),
+        // "UN sanctions" are the Security Council's (the organ of the UN that imposes them).
+        ActorKind::Igo if default_parent(doc).is_some_and(|(p, _)| a.qid.as_deref() == Some(p.as_str())) => {
+            let (_, i) = default_parent(doc)?;
+            Some(doc.ex.intern(doc.gaz.igo_actor(i)))
+        }
+        ActorKind::Igo => {
+            let parent = a.qid.as_deref().and_then(|q| doc.gaz.igo_by_qid(q)).and_then(|i| doc.gaz.igos[i].parent.clone());
+            match parent.and_then(|p| doc.gaz.igo_by_qid(&p)) {
+                Some(pi) => Some(doc.ex.intern(doc.gaz.igo_actor(pi))),
+                None => Some(m.actor),
+            }
+        }
+        _ => Some(m.actor),
     }
-    Some(m.actor)
+}
+
+/// The parent IGO of the default imposer (the UN, for its Security Council) and the default's row.
+fn default_parent(doc: &Doc) -> Option<(String, usize)> {
+    let q = doc.gaz.triggers.sanction.default_imposer.as_deref()?;
+    let i = doc.gaz.igo_by_qid(q)?;
+    Some((doc.gaz.igos[i].parent.clone()?, i))
 }
 
 // The borrow checker wants &mut Doc for interning; these helpers take what they need.
@@ -199,7 +338,7 @@ fn imposer_actor_mut(doc: &mut Doc, m: Mention) -> Option<usize> {
 /// ("Australia, Canada, France ... and the United States").
 fn subject_list(doc: &mut Doc, c: &Clause, before: usize) -> Vec<usize> {
     let cands: Vec<Mention> = c.mentions.iter().filter(|m| m.span.end <= before).copied().collect();
-    let Some(pos) = cands.iter().rposition(|m| can_impose(doc, m) && is_agent(doc, m, c) && !object_of_prep(doc, c, m)) else {
+    let Some(pos) = cands.iter().rposition(|m| can_impose(doc, m) && is_agent(doc, m, c) && !object_of_prep(doc, c, m) && !possessive(doc, m)) else {
         return Vec::new();
     };
     let mut chosen = vec![cands[pos]];
@@ -239,41 +378,68 @@ fn object_of_prep(doc: &Doc, c: &Clause, m: &Mention) -> bool {
     j > 0 && matches!(c.word(j - 1), "on" | "against" | "with" | "targeting" | "from" | "into" | "at")
 }
 
-/// Agents after "by": the first acting party and its conjuncts.
-fn agent_list(doc: &mut Doc, c: &Clause, from: usize, _passive: bool) -> Vec<usize> {
+/// Agents after "by": the first acting party and its conjuncts, and where the list ends.
+fn agent_list(doc: &mut Doc, c: &Clause, from: usize) -> (Vec<usize>, usize) {
     let cands: Vec<Mention> = c.mentions.iter().filter(|m| m.span.start >= from).copied().collect();
     let mut out = Vec::new();
     let mut last_end = from;
     for m in cands {
         let gap = between(doc, last_end, m.span.start).trim();
         let ok = out.is_empty() && gap.split_whitespace().count() <= 3
-            || matches!(gap, "," | "and" | ", and" | "and the" | ", the" | ", and the");
+            || matches!(gap, "," | "and" | ", and" | "and the" | ", the" | ", and the" | "or" | ", or");
         if !ok || !can_impose(doc, &m) {
             break;
         }
         if let Some(a) = imposer_actor_mut(doc, m) {
-            out.push(a);
+            if !out.contains(&a) {
+                out.push(a);
+            }
         }
         last_end = m.span.end;
     }
-    out
+    (out, last_end)
 }
 
-/// Where the target phrase ends: at a reason marker, once something has been targeted before it.
-fn reason_cut(doc: &Doc, c: &Clause, from: usize) -> usize {
+/// Mentions of the target phrase after `from`: it runs until a reason marker ("for", "over",
+/// "in response to") once a target has been named (a mention, a group noun or a name); a
+/// semicolon starts the next list item; "linked to", "involved in" and "from X to Y" keep it going.
+fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Mention> {
     let start = c.tok_at(from);
+    let mut out = Vec::new();
     let mut seen_target = false;
+    let mut in_reason = false;
+    let mut from_open = false;
     for k in start..c.toks.len() {
         let tok = &c.toks[k];
-        if c.mentions.iter().any(|m| m.span.start == tok.span.start) {
+        if k > start && doc.text[c.toks[k - 1].span.end..tok.span.start].contains(';') {
+            seen_target = false;
+            in_reason = false;
+            from_open = false;
+        }
+        let w = c.word(k);
+        let prev = if k > 0 { c.word(k - 1) } else { "" };
+        if seen_target && !in_reason && REASON.contains(&w) {
+            let linked = x.words.target_links.contains(prev);
+            let range = w == "to" && from_open;
+            let location = w == "in" && is_location_in(c, k);
+            if !(linked || range || location) {
+                in_reason = true;
+            }
+        }
+        if w == "from" {
+            from_open = true;
+        }
+        for m in c.mentions.iter().filter(|m| m.span.start >= tok.span.start && m.span.start < tok.span.end) {
+            if !in_reason {
+                out.push(*m);
+            }
             seen_target = true;
         }
-        if seen_target && REASON.contains(&c.word(k)) && !(c.word(k) == "in" && is_location_in(c, k)) {
-            return tok.span.start;
+        if GROUP_NOUNS.contains(&w) || tok.is_capitalised() && k > start && !matches!(w, "the" | "a" | "an") {
+            seen_target = true;
         }
     }
-    let _ = doc;
-    c.span.end
+    out
 }
 
 /// "entities in China, Turkey and the UAE": "in" before a state list is a location, not a reason.
@@ -324,9 +490,73 @@ fn location_targets(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     if targets.is_empty() {
         return;
     }
+    // The act just reported named no target state: these are its targets.
+    let last_span = doc.ex.sanctions.last().map(|s| s.evidence.span);
+    let untargeted = |doc: &Doc, s: &Sanction| !s.targets.iter().any(|&t| state_of(doc, t).is_some());
+    if let Some(span) = last_span {
+        let same: Vec<usize> = (0..doc.ex.sanctions.len()).filter(|&i| doc.ex.sanctions[i].evidence.span == span).collect();
+        if same.iter().all(|&i| untargeted(doc, &doc.ex.sanctions[i]) && ctx.last_imposers.contains(&doc.ex.sanctions[i].imposers[0])) {
+            for i in same {
+                let s = &mut doc.ex.sanctions[i];
+                for &t in &targets {
+                    if !s.targets.contains(&t) {
+                        s.targets.push(t);
+                    }
+                }
+                s.evidence.rule = format!("{}+sanction.target-location", s.evidence.rule);
+            }
+            return;
+        }
+    }
     let ev = evidence(doc, c.span, "sanction.target-location", 0.7);
     let last = doc.ex.sanctions.last().map(|s| (s.measure, s.measure_text.clone())).unwrap_or(("OtherMeasure", "sanctions".into()));
     for &imp in &ctx.last_imposers {
         doc.ex.sanctions.push(Sanction { imposers: vec![imp], targets: targets.clone(), measure: last.0, measure_text: last.1.clone(), evidence: ev.clone() });
     }
+}
+
+/// Document-level clean-up of the sanctions of one article, after all sentences are read.
+///
+/// - `sanction.inherit-targets`: an act with no target at all ("These sanctions are issued in
+///   coordination with new designations announced by the United States, Japan and ...") takes
+///   the targets of the act reported before it.
+/// - a regime mention with no target state ("UN sanctions", "the measures") is dropped when the
+///   same imposer has an act with a target state in the article: it is the same regime.
+pub(super) fn finish(doc: &mut Doc) {
+    let n = doc.ex.sanctions.len();
+    let has_state = |doc: &Doc, s: &Sanction| s.targets.iter().any(|&t| state_of(doc, t).is_some());
+    for i in 0..n {
+        if !doc.ex.sanctions[i].targets.is_empty() {
+            continue;
+        }
+        let span = doc.ex.sanctions[i].evidence.span;
+        // The same imposer's last act first; else the act reported just before (coordinated acts).
+        let imp = doc.ex.sanctions[i].imposers.clone();
+        let earlier = |j: &usize| doc.ex.sanctions[*j].evidence.span != span && has_state(doc, &doc.ex.sanctions[*j]);
+        let prev = (0..i).rev().filter(earlier).find(|&j| doc.ex.sanctions[j].imposers == imp).or_else(|| (0..i).rev().find(earlier));
+        if let Some(j) = prev {
+            let inherited: Vec<usize> = doc.ex.sanctions[j].targets.iter().copied().filter(|&t| state_of(doc, t).is_some()).collect();
+            let imp_states: Vec<Option<String>> = doc.ex.sanctions[i].imposers.iter().map(|&a| state_of(doc, a)).collect();
+            let inherited: Vec<usize> = inherited.into_iter().filter(|&t| !imp_states.contains(&state_of(doc, t))).collect();
+            if !inherited.is_empty() {
+                let s = &mut doc.ex.sanctions[i];
+                s.targets = inherited;
+                s.evidence.rule = format!("{}+sanction.inherit-targets", s.evidence.rule);
+                s.evidence.confidence *= 0.8;
+            }
+        }
+    }
+    let keys: Vec<(Vec<Option<String>>, bool)> = doc
+        .ex
+        .sanctions
+        .iter()
+        .map(|s| (s.imposers.iter().map(|&a| state_of(doc, a).or_else(|| doc.ex.actors[a].qid.clone())).collect(), has_state(doc, s)))
+        .collect();
+    let mut k = 0;
+    doc.ex.sanctions.retain(|s| {
+        let (imp, targeted) = &keys[k];
+        k += 1;
+        let regime = !s.evidence.rule.starts_with("sanction.active") && !s.evidence.rule.starts_with("sanction.passive-by");
+        !(regime && !targeted && keys.iter().any(|(i2, t2)| *t2 && i2 == imp))
+    });
 }

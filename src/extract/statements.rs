@@ -477,9 +477,6 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         while j < n && (matches!(c.word(j), "that" | "on" | "in" | "a" | "statement" | "reporters" | "journalists") || c.word(j).ends_with("day")) && j < k + 4 {
             j += 1;
         }
-        if x.words.that_verbs.contains(w) && c.word(k + 1) != "that" {
-            continue;
-        }
         // The clause ends where the next speech act starts ("... and said ...", ", adding ...").
         let clause_end = (j + 1..n)
             .find(|&e| x.words.speech.contains(c.word(e)) && !in_quote(e) && (c.word(e - 1) == "and" || x.words.adding.contains(c.word(e)) && doc.text[..c.toks[e].span.start].trim_end().ends_with(',')))
@@ -496,7 +493,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         // "CLAUSE, X said." — the speaker (or pronoun, or role phrase) follows the last comma.
         let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().count();
         let verb_late = vstart > c.span.start
-            && rest_words <= 6
+            && (rest_words <= 6 || matches!(c.word(k + 1), "at" | "in" | "on" | "during" | "after" | "before" | "while" | "to"))
             && before_clause.rfind(',').is_some_and(|p| {
                 let tail = &before_clause[p + 1..];
                 tail.split_whitespace().count() <= 14
@@ -511,7 +508,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         } else if verb_late {
             let cut = before_clause.rfind(',').map(|p| &before_clause[..p]).unwrap_or(before_clause);
             (cut.trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
-        } else if !starts_quote && !speaker_after && after.split_whitespace().count() >= 4 {
+        } else if !starts_quote && !speaker_after && after.split_whitespace().count() >= 4 && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
             (after.to_string(), if adding { "statement.reported-adding" } else { "statement.reported" })
         } else {
             continue;

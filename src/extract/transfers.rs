@@ -2,7 +2,7 @@
 //! "W sourced from X", "deliveries of W to Y", "X's arms sales to Y", "a package of W for Y".
 
 use super::{Clause, Ctx, Extractor, between, evidence, group_actor, is_agent};
-use crate::model::{ActorKind, Transfer, Weapon};
+use crate::model::{ActorKind, Span, Transfer, Weapon};
 use crate::recognise::{Doc, Form, Mention, WeaponMention};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -15,31 +15,116 @@ enum Dir {
 const BE: &[&str] = &["was", "were", "been", "be", "is", "are", "being"];
 
 pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
-    let weapons: Vec<WeaponMention> = doc.weapons.iter().filter(|w| c.span.contains(w.span)).cloned().collect();
-    if weapons.is_empty() || c.toks.is_empty() {
+    if c.toks.is_empty() {
         return;
     }
+    let all: Vec<WeaponMention> = doc.weapons.iter().filter(|w| c.span.contains(w.span)).cloned().collect();
+    let weapons = item_weapons(doc, c, &all);
+    if weapons.is_empty() {
+        return;
+    }
+    let n = c.toks.len();
+    let inside_weapon = |k: usize| all.iter().any(|w| w.span.contains(c.toks[k].span));
+    let possession = &x.words.possession;
+    // The trigger: a verb whose object holds a weapon, or a transfer noun next to one.
+    let wtok: Vec<usize> = weapons.iter().map(|w| c.tok_at(w.span.start)).collect();
+    let cands: Vec<(usize, Dir)> = (0..n)
+        .filter_map(|k| {
+            let w = c.word(k);
+            if inside_weapon(k) || possession.iter().any(|p| c.phrase_at(k, p)) {
+                return None;
+            }
+            // "the unlawful transfer of arms", "the supply of tanks": a noun, not the verb.
+            let prev = if k > 0 { c.word(k - 1) } else { "" };
+            let nominal = x.words.tnouns.contains(w)
+                && (c.word(k + 1) == "of" || matches!(prev, "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "any" | "such" | "further" | "continued" | "unlawful" | "illegal" | "illicit" | "new" | "arms" | "weapons" | "military"));
+            let dir = if nominal {
+                Dir::Noun
+            } else if x.words.give.contains(w) {
+                Dir::Give
+            } else if x.words.receive.contains(w) {
+                Dir::Receive
+            } else if x.words.tnouns.contains(w) {
+                Dir::Noun
+            } else {
+                return None;
+            };
+            let near = match dir {
+                // The object: within the next dozen words ("supplied Y with W", "sold W to Y").
+                Dir::Give | Dir::Receive => wtok.iter().any(|&p| p > k && p <= k + 20) || wtok.iter().any(|&p| p < k && k - p <= 3),
+                // "arms sales", "deliveries of S-400 systems", "a package of W".
+                Dir::Noun => wtok.iter().any(|&p| p > k && p <= k + 20 || p < k && k - p <= 4),
+            };
+            near.then_some((k, dir))
+        })
+        .collect();
+    if cands.is_empty() {
+        includes(doc, c, &weapons, ctx);
+        return;
+    }
+    // The first trigger whose frame finds both parties; else the first one.
+    // Among those, the one nearest to a weapon ("gave a statement on ... the transfer of arms").
+    let mut chosen = None;
+    let mut best: Option<(usize, usize, Dir, Frame)> = None;
+    for &(v, dir) in &cands {
+        if let Some(found) = frame(x, doc, c, ctx, v, dir) {
+            if found.0.is_some() && found.1.is_some() {
+                let dist = wtok.iter().map(|&p| p.abs_diff(v)).min().unwrap_or(usize::MAX);
+                if best.as_ref().is_none_or(|b| dist < b.0) {
+                    best = Some((dist, v, dir, found));
+                }
+            } else if chosen.is_none() {
+                chosen = Some((v, dir, found));
+            }
+        }
+    }
+    if let Some((_, v, dir, found)) = best {
+        chosen = Some((v, dir, found));
+    }
+    let Some((v, dir, (supplier, recipient, rule))) = chosen else { return };
+    if supplier.is_none() && recipient.is_none() {
+        // "The package will include: ...": contents of the transfer just reported.
+        includes(doc, c, &weapons, ctx);
+        return;
+    }
+    let mut supplier = supplier;
+    let mut recipient = recipient;
+    let mut confidence = 0.8;
+    let mut rule = rule;
+    // A sentence that names one party continues the last transfer.
+    if supplier.is_none() != recipient.is_none() {
+        if let Some((s, r)) = &ctx.last_transfer {
+            if supplier.is_some_and(|x| s.contains(&x)) || recipient.is_some_and(|x| r.contains(&x)) {
+                supplier = supplier.or(s.first().copied());
+                recipient = recipient.or(r.first().copied());
+                rule = "transfer.discourse";
+                confidence = 0.6;
+            }
+        }
+    }
+    let (Some(sup), Some(rec)) = (supplier, recipient) else { return };
+    if sup == rec || super::state_of(doc, sup).is_some() && super::state_of(doc, sup) == super::state_of(doc, rec) {
+        return;
+    }
+    ctx.last_transfer = Some((vec![sup], vec![rec]));
+    let status = status(x, c, v, dir);
+    push_transfers(doc, c, &weapons, sup, rec, status, rule, confidence);
+}
+
+type Frame = (Option<usize>, Option<usize>, &'static str);
+
+/// The argument frame of one trigger: (supplier, recipient, rule id); None when the trigger is
+/// in the scope of a hypothetical.
+fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir) -> Option<Frame> {
     let t = &doc.gaz.triggers.transfer;
     let n = c.toks.len();
-    let inside_weapon = |k: usize| weapons.iter().any(|w| w.span.contains(c.toks[k].span));
-    let trig = (0..n).find_map(|k| {
-        let w = c.word(k);
-        if inside_weapon(k) {
-            None
-        } else if x.words.give.contains(w) {
-            Some((k, Dir::Give))
-        } else if x.words.receive.contains(w) {
-            Some((k, Dir::Receive))
-        } else if x.words.tnouns.contains(w) {
-            Some((k, Dir::Noun))
-        } else {
-            None
-        }
-    });
-    let Some((v, dir)) = trig else { return };
-    let hypothetical: Vec<Vec<String>> = t.hypothetical.iter().map(|h| h.split_whitespace().map(str::to_lowercase).collect()).collect();
-    if (v.saturating_sub(4)..v).any(|k| hypothetical.iter().any(|h| c.phrase_at(k, h))) {
-        return;
+    let hypothetical = &x.words.hypothetical;
+    if (v.saturating_sub(8)..v).any(|k| hypothetical.iter().any(|h| c.phrase_at(k, h))) {
+        return None;
+    }
+    // Hedges scope over the whole clause before the trigger ("in an attempt to obtain W ... in exchange").
+    if (0..v).any(|k| t.hedges.iter().any(|h| h == c.word(k))) {
+        return None;
     }
     let passive = dir == Dir::Give && (1..=2).any(|k| v >= k && BE.contains(&c.word(v - k)))
         || c.word(v) == "sourced";
@@ -53,14 +138,49 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             }
             let from = c.toks[k].span.end;
             let m = c.mentions.iter().find(|m| m.span.start >= from && between(doc, from, m.span.start).split_whitespace().count() <= 3)?;
+            // "to China's Taiwan region": the possessed state is the party.
+            let m = match c.mentions.iter().find(|o| o.span.start > m.span.end && matches!(between(doc, m.span.end, o.span.start).trim(), "'s" | "’s")) {
+                Some(o) if doc.ex.actors[o.actor].kind == ActorKind::State => o,
+                _ => m,
+            };
             party(doc, m, c, &ctx.article)
         })
     };
+    // The subject: the last acting party before the verb that is not the object of a preposition.
     let subject = |doc: &mut Doc| -> Option<usize> {
-        let m = c.mentions.iter().filter(|m| m.span.end <= vstart && is_agent(doc, m, c) || m.span.end <= vstart && m.form == Form::Demonym).last()?;
+        let m = c
+            .mentions
+            .iter()
+            .filter(|m| m.span.end <= vstart && (is_agent(doc, m, c) || m.form == Form::Demonym) && !prep_object(c, m) && !relative_between(doc, c, m, vstart))
+            .last()?;
         party(doc, m, c, &ctx.article)
     };
-    let (mut supplier, mut recipient, rule) = match (dir, passive) {
+    // "signed a contract with Y to supply W": Y receives.
+    let contract_with = |doc: &mut Doc| -> Option<usize> {
+        if v == 0 || c.word(v - 1) != "to" {
+            return None;
+        }
+        let k = (0..v).rev().find(|&k| c.word(k) == "with" && (1..=3).any(|d| k >= d && matches!(c.word(k - d), "contract" | "deal" | "agreement" | "accord")))?;
+        let from = c.toks[k].span.end;
+        let m = c.mentions.iter().find(|m| m.span.start >= from && between(doc, from, m.span.start).split_whitespace().count() <= 2)?;
+        party(doc, m, c, &ctx.article)
+    };
+    // "deals between South Korean firms and the Polish government for the supply of W".
+    let between_parties = |doc: &mut Doc| -> Option<(usize, usize)> {
+        let k = (0..v).rev().find(|&k| c.word(k) == "between")?;
+        let from = c.toks[k].span.end;
+        let ms: Vec<Mention> = c.mentions.iter().filter(|m| m.span.start >= from && m.span.end <= vstart).copied().collect();
+        let (a, b) = (ms.first()?, ms.get(1)?);
+        if !between(doc, a.span.end, b.span.start).contains("and") {
+            return None;
+        }
+        let pa = party(doc, a, c, &ctx.article)?;
+        let pb = party(doc, b, c, &ctx.article)?;
+        // A company (or group of firms) supplies a government.
+        let company = |doc: &Doc, i: usize| matches!(doc.ex.actors[i].kind, ActorKind::Company | ActorKind::Organization);
+        Some(if company(doc, pb) && !company(doc, pa) { (pb, pa) } else { (pa, pb) })
+    };
+    let (supplier, recipient, rule) = match (dir, passive) {
         (Dir::Give, false) => {
             let s = subject(doc);
             // "supplied Y with W": the party right after the verb, then "with".
@@ -69,7 +189,10 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
                 Some(m) if doc.text[m.span.end..c.span.end].trim_start().starts_with("with") => party(doc, &m, c, &ctx.article),
                 _ => after_prep(&t.to_preps, doc),
             };
-            (s, r, "transfer.give")
+            match r {
+                Some(r) => (s, Some(r), "transfer.give"),
+                None => (s, contract_with(doc), "transfer.contract-with"),
+            }
         }
         (Dir::Give, true) | (Dir::Receive, true) => {
             let s = after_prep(&t.from_preps, doc);
@@ -82,40 +205,36 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             (s, r, "transfer.receive")
         }
         (Dir::Noun, _) => {
-            // "X's deliveries to Y", "the purchase of W from X", "arms sales to Y".
-            let s = after_prep(&t.from_preps, doc).or_else(|| modifier(doc, c, vstart).and_then(|m| party(doc, &m, c, &ctx.article)));
-            let r = after_prep(&t.to_preps, doc);
-            let buying = matches!(c.word(v), "purchase" | "purchases" | "acquisition" | "acquisitions" | "procurement" | "order" | "orders");
-            match (s, r, buying) {
-                (None, r, _) => (subject(doc), r, "transfer.noun"),
-                (s, None, true) => (s, subject(doc), "transfer.noun"),
-                (s, r, _) => (s, r, "transfer.noun"),
+            if let Some((s, r)) = between_parties(doc) {
+                (Some(s), Some(r), "transfer.between")
+            } else {
+                // "X's deliveries to Y", "the purchase of W from X", "arms sales to Y".
+                let s = after_prep(&t.from_preps, doc).or_else(|| modifier(doc, c, vstart).and_then(|m| party(doc, &m, c, &ctx.article)));
+                let buying = matches!(c.word(v), "purchase" | "purchases" | "acquisition" | "acquisitions" | "procurement" | "order" | "orders");
+                // "the purchase of W from X by Y": the buyer follows "by".
+                let by = ["by".to_string()];
+                let r = after_prep(&t.to_preps, doc).or_else(|| if buying { after_prep(&by, doc) } else { None });
+                let s = if buying && s.is_some() && s == r { after_prep(&t.from_preps[..1], doc) } else { s };
+                match (s, r, buying) {
+                    (None, r, _) => (subject(doc), r, "transfer.noun"),
+                    (s, None, true) => (s, subject(doc), "transfer.noun"),
+                    (s, r, _) => (s, r, "transfer.noun"),
+                }
             }
         }
     };
-    let mut confidence = 0.8;
-    let mut rule = rule;
-    // A sentence that lists what a package "includes" continues the last transfer.
-    if supplier.is_none() || recipient.is_none() {
-        if let Some((s, r)) = &ctx.last_transfer {
-            if supplier.is_none() && recipient.is_none() || supplier.is_some_and(|x| s.contains(&x)) || recipient.is_some_and(|x| r.contains(&x)) {
-                supplier = supplier.or(s.first().copied());
-                recipient = recipient.or(r.first().copied());
-                rule = "transfer.discourse";
-                confidence = 0.6;
-            }
-        }
-    }
-    let (Some(sup), Some(rec)) = (supplier, recipient) else { return };
-    if sup == rec || super::state_of(doc, sup).is_some() && super::state_of(doc, sup) == super::state_of(doc, rec) {
-        return;
-    }
-    ctx.last_transfer = Some((vec![sup], vec![rec]));
+    Some((supplier, recipient, rule))
+}
 
-    let status = status(doc, c, v, dir);
-    // One transfer per weapon category; a generic "weapons" only when nothing specific is named.
+/// One transfer per weapon category; a generic "weapons" only when nothing specific is named.
+#[allow(clippy::too_many_arguments)]
+fn push_transfers(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], sup: usize, rec: usize, status: &'static str, rule: &str, confidence: f32) {
     let specific: Vec<&WeaponMention> = weapons.iter().filter(|w| doc.gaz.weapons[w.row].category != "Other").collect();
-    let chosen: Vec<&WeaponMention> = if specific.is_empty() { weapons.iter().take(1).collect() } else { specific };
+    let mut chosen: Vec<&WeaponMention> = if specific.is_empty() { weapons.iter().take(1).collect() } else { specific };
+    // Spare parts and components listed beside systems belong to those systems.
+    if chosen.iter().any(|w| !matches!(doc.gaz.weapons[w.row].category, "Components" | "Other")) {
+        chosen.retain(|w| doc.gaz.weapons[w.row].category != "Components");
+    }
     let mut seen = Vec::new();
     let ev = evidence(doc, c.span, rule, confidence);
     for w in chosen {
@@ -134,6 +253,122 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             evidence: ev.clone(),
         });
     }
+}
+
+/// "The following items will be included: unmanned aerial systems; ...": a sentence with an
+/// include cue and weapons but no trigger of its own lists more contents of the last transfer
+/// (rule transfer.includes).
+fn includes(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], ctx: &Ctx) {
+    let Some((s, r)) = ctx.last_transfer.clone() else { return };
+    // Only right after the transfer it continues: the same or the next paragraph.
+    let Some(last) = doc.ex.transfers.last().map(|t| t.evidence.span) else { return };
+    let para_of = |sp: Span| doc.paragraphs.iter().position(|p| p.contains(sp));
+    let (Some(pl), Some(pc)) = (para_of(last), para_of(c.span)) else { return };
+    if pc > pl + 1 {
+        return;
+    }
+    let cues = &doc.gaz.triggers.transfer.include_cues;
+    if !(0..c.toks.len()).any(|k| cues.iter().any(|q| q == c.word(k))) {
+        return;
+    }
+    let status = doc.ex.transfers.last().map(|t| t.status).unwrap_or("delivered");
+    // Contents are listed for packages, sales and deals (agreed or planned), not for deliveries.
+    if !matches!(status, "agreed" | "planned") {
+        return;
+    }
+    push_transfers(doc, c, weapons, s[0], r[0], status, "transfer.includes", 0.6);
+}
+
+/// The weapons of a sentence that name transferred items: not part of a name ("Ministry of
+/// Rocket Industry"), not a modifier ("ballistic missile programs"), not what ammunition is for
+/// ("munitions for air defense systems, artillery, and rocket systems").
+fn item_weapons(doc: &Doc, c: &Clause, all: &[WeaponMention]) -> Vec<WeaponMention> {
+    let t = &doc.gaz.triggers.transfer;
+    let mut out = Vec::new();
+    // Spans covered by a "for" list after an ammunition-like head.
+    let mut for_lists: Vec<Span> = Vec::new();
+    for w in all {
+        let head = doc.text[w.span.start..w.span.end].rsplit(' ').next().unwrap_or("").to_lowercase();
+        if !t.for_heads.contains(&head) {
+            continue;
+        }
+        let rest = &doc.text[w.span.end..c.span.end];
+        if let Some(r) = rest.strip_prefix(" for ") {
+            // The list runs to the item after its "and"/"or".
+            let base = w.span.end + 5;
+            let mut end = r.find(['.', ';', ':']).unwrap_or(r.len());
+            if let Some(p) = r[..end].find(" and ").or_else(|| r[..end].find(" or ")) {
+                end = r[p + 5..end].find(',').map(|q| p + 5 + q).unwrap_or(end);
+            } else {
+                end = r[..end].find(',').unwrap_or(end);
+            }
+            for_lists.push(Span::new(base, base + end));
+        }
+    }
+    for w in all {
+        let text = &doc.text[w.span.start..w.span.end];
+        let row = &doc.gaz.weapons[w.row];
+        if doc.mentions.iter().any(|m| m.span.overlaps(w.span)) || for_lists.iter().any(|s| s.contains(w.span)) {
+            continue;
+        }
+        // A generic word written capitalised inside a name ("Ministry of Rocket Industry").
+        let after = &doc.text[w.span.end..c.span.end];
+        let next_cap = after.strip_prefix(' ').is_some_and(|a| a.starts_with(char::is_uppercase));
+        let sentence_start = w.span.start == c.span.start;
+        if !row.system && text.starts_with(char::is_uppercase) && next_cap && !sentence_start {
+            continue;
+        }
+        let next_word = after.trim_start().split(|ch: char| !ch.is_alphanumeric() && ch != '-').next().unwrap_or("").to_lowercase();
+        if t.non_item_heads.contains(&next_word) {
+            continue;
+        }
+        // "(WMD)", "(UAVs)": an acronym restating the weapon just named.
+        if doc.text[..w.span.start].ends_with('(') {
+            continue;
+        }
+        // "development of weapons of mass destruction", "use of ballistic missiles": not an item moved.
+        let before: Vec<String> = doc.text[c.span.start..w.span.start].split_whitespace().rev().take(2).map(|x| x.to_lowercase()).collect();
+        if before.len() == 2 && before[0] == "of" && t.non_item_heads.contains(&before[1]) {
+            continue;
+        }
+        out.push(w.clone());
+    }
+    out
+}
+
+/// Is the mention the object of a preposition ("with Poland", "of South Korea", "in Warsaw")?
+fn prep_object(c: &Clause, m: &Mention) -> bool {
+    let k = c.tok_of(m);
+    let mut j = k;
+    while j > 0 && matches!(c.word(j - 1), "the" | "its" | "their") {
+        j -= 1;
+    }
+    j > 0 && matches!(c.word(j - 1), "of" | "with" | "in" | "for" | "on" | "at" | "against" | "into" | "from" | "about" | "over")
+}
+
+/// "the U.S. will hold accountable those who facilitate the shipment": a relative pronoun
+/// between the mention and the trigger starts another clause.
+fn relative_between(doc: &Doc, c: &Clause, m: &Mention, vstart: usize) -> bool {
+    let _ = doc;
+    let a = c.tok_at(m.span.end);
+    let b = c.tok_at(vstart);
+    (a..b).any(|k| matches!(c.word(k), "who" | "which" | "whom" | "whose"))
+}
+
+/// Document-level: a transfer of generic "weapons"/"arms" (category Other) is dropped where the
+/// same supplier and recipient have a transfer of a named category (rule transfer.prefer-specific).
+pub(super) fn finish(doc: &mut Doc) {
+    let key = |doc: &Doc, t: &Transfer| {
+        let k = |i: usize| super::state_of(doc, i).unwrap_or_else(|| doc.ex.actors[i].key.clone());
+        (t.suppliers.iter().map(|&i| k(i)).collect::<Vec<_>>(), t.recipients.iter().map(|&i| k(i)).collect::<Vec<_>>())
+    };
+    let keys: Vec<_> = doc.ex.transfers.iter().map(|t| (key(doc, t), t.weapon.category)).collect();
+    let mut i = 0;
+    doc.ex.transfers.retain(|_| {
+        let (k, cat) = &keys[i];
+        i += 1;
+        !(*cat == "Other" && keys.iter().any(|(k2, c2)| k2 == k && *c2 != "Other"))
+    });
 }
 
 /// A party of a transfer: states, organisations, persons with a state; "South Korean firms"
@@ -162,25 +397,14 @@ fn modifier(doc: &Doc, c: &Clause, before: usize) -> Option<Mention> {
     (gap.split_whitespace().count() <= 2).then_some(*m)
 }
 
-fn status(doc: &Doc, c: &Clause, v: usize, dir: Dir) -> &'static str {
-    let t = &doc.gaz.triggers.transfer;
-    let has = |list: &[String]| (0..c.toks.len()).any(|k| list.iter().any(|p| {
-        let ws: Vec<&str> = p.split_whitespace().collect();
-        ws.iter().enumerate().all(|(j, w)| c.word(k + j) == *w)
-    }));
-    if has(&t.intercepted) {
-        "intercepted"
-    } else if has(&t.alleged) {
-        "alleged"
-    } else if has(&t.planned) {
-        "planned"
-    } else if has(&t.agreed) {
-        "agreed"
-    } else if has(&t.ongoing) || c.word(v).ends_with("ing") && dir != Dir::Noun {
-        "ongoing"
-    } else {
-        "delivered"
+fn status(x: &Extractor, c: &Clause, v: usize, dir: Dir) -> &'static str {
+    let has = |list: &[Vec<String>]| (0..c.toks.len()).any(|k| list.iter().any(|p| c.phrase_at(k, p)));
+    for (list, st) in &x.words.status_lists {
+        if has(list) {
+            return st;
+        }
     }
+    if c.word(v).ends_with("ing") && dir != Dir::Noun { "ongoing" } else { "delivered" }
 }
 
 /// "288 Chunmoo", "6 million shells", "more than 1,000 drones", "dozens of missiles".

@@ -115,6 +115,22 @@ pub struct SanctionTriggers {
     pub strong_verbs: Vec<String>,
     pub light_verbs: Vec<String>,
     pub measures: std::collections::BTreeMap<String, String>,
+    /// Participles whose "by" phrase names the imposer ("sanctions imposed by X", "steps taken by X").
+    #[serde(default)]
+    pub agent_participles: Vec<String>,
+    /// Words that continue a target noun phrase rather than start a reason ("entities linked to X").
+    #[serde(default)]
+    pub target_links: Vec<String>,
+    /// Modifiers of a measure noun that name its imposer ("international sanctions" → the UN Security Council).
+    #[serde(default)]
+    pub imposer_modifiers: std::collections::BTreeMap<String, String>,
+    /// Possessive pronouns that refer the measure back to the clause subject ("their sanctions").
+    #[serde(default)]
+    pub possessive_pronouns: Vec<String>,
+    /// The fallback imposer of a sanctions regime with no imposer in reach, when the article names
+    /// it (the UN Security Council).
+    #[serde(default)]
+    pub default_imposer: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -130,6 +146,21 @@ pub struct TransferTriggers {
     pub hypothetical: Vec<String>,
     pub to_preps: Vec<String>,
     pub from_preps: Vec<String>,
+    /// Heads after a weapon word that make it a modifier, not a transferred item ("missile programs").
+    #[serde(default)]
+    pub non_item_heads: Vec<String>,
+    /// Item nouns whose "for" phrase lists what they serve ("munitions for air defense systems").
+    #[serde(default)]
+    pub for_heads: Vec<String>,
+    /// Words that list the contents of the transfer just reported ("The package includes ...").
+    #[serde(default)]
+    pub include_cues: Vec<String>,
+    /// "armed with", "equipped with": possession, not transfer.
+    #[serde(default)]
+    pub possession_cues: Vec<String>,
+    /// Hedges that scope over the whole clause before a trigger ("in an attempt to obtain").
+    #[serde(default)]
+    pub hedges: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -159,6 +190,12 @@ pub struct StatementTriggers {
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Modality {
     pub cues: Vec<String>,
+    /// Cues whose scope is the whole clause after them ("urges X to ... sanctions").
+    #[serde(default)]
+    pub clause_cues: Vec<String>,
+    /// Phrases that start with a cue word but assert ("has no choice but to impose", "not only").
+    #[serde(default)]
+    pub not_cues: Vec<String>,
 }
 
 /// Category column values → local names in the ontology's weapon-category scheme.
@@ -217,4 +254,13 @@ pub struct CouncilCoref {
 pub struct CountryCoref {
     pub one: Vec<String>,
     pub two: Vec<String>,
+}
+
+/// A leader who acts or speaks for one state (`data/gazetteer/persons.tsv`).
+#[derive(Debug, Clone)]
+pub struct PersonRow {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub country: Option<String>,
+    pub role: Option<String>,
 }

@@ -20,6 +20,7 @@ const IGOS: &str = include_str!("../../data/wikidata/igos.tsv");
 const BODIES: &str = include_str!("../../data/gazetteer/gov_bodies.tsv");
 const GENERIC_BODIES: &str = include_str!("../../data/gazetteer/generic_bodies.tsv");
 const ORGS: &str = include_str!("../../data/gazetteer/organisations.tsv");
+const PERSONS: &str = include_str!("../../data/gazetteer/persons.tsv");
 const WEAPONS: &str = include_str!("../../data/lexicon/weapons.tsv");
 const TITLES: &str = include_str!("../../data/lexicon/titles.tsv");
 const STATE_TITLES: &str = include_str!("../../data/lexicon/state_titles.tsv");
@@ -34,6 +35,7 @@ pub enum Entry {
     Body(usize),
     GenericBody(usize),
     Org(usize),
+    Person(usize),
 }
 
 /// How a state is named: the distinction matters ("Russian companies" targets Russian
@@ -60,6 +62,7 @@ pub struct Gazetteer {
     pub bodies: Vec<BodyRow>,
     pub generic_bodies: Vec<GenericBodyRow>,
     pub orgs: Vec<OrgRow>,
+    pub persons: Vec<PersonRow>,
     pub weapons: Vec<WeaponRow>,
     pub titles: Vec<TitleRow>,
     pub state_titles: Vec<(String, String)>,
@@ -140,6 +143,11 @@ impl Gazetteer {
                 kind: cell(&r, "kind").unwrap_or_default(),
                 qid: cell(&r, "qid"),
             })
+            .collect();
+        let persons: Vec<PersonRow> = Tsv::parse("data/gazetteer/persons.tsv", PERSONS)?
+            .rows
+            .into_iter()
+            .map(|(_, r)| PersonRow { name: cell(&r, "name").unwrap_or_default(), aliases: multi(&r, "aliases"), country: cell(&r, "country"), role: cell(&r, "role") })
             .collect();
         let mut weapons = Vec::new();
         for (line, r) in Tsv::parse("data/lexicon/weapons.tsv", WEAPONS)?.rows {
@@ -222,6 +230,11 @@ impl Gazetteer {
                 add(f, Pattern { entry: Entry::Org(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
             }
         }
+        for (i, pr) in persons.iter().enumerate() {
+            for f in std::iter::once(&pr.name).chain(&pr.aliases) {
+                add(f, Pattern { entry: Entry::Person(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
+            }
+        }
         for (i, g) in generic_bodies.iter().enumerate() {
             // Generic bodies are matched capitalised only ("the Foreign Ministry said").
             if g.alias.chars().next().is_some_and(char::is_uppercase) {
@@ -270,6 +283,7 @@ impl Gazetteer {
             bodies,
             generic_bodies,
             orgs,
+            persons,
             weapons,
             titles,
             state_titles,
@@ -357,6 +371,21 @@ impl Gazetteer {
             iso: None,
             link_method: o.qid.as_ref().map(|_| "offline-table"),
             link_confidence: o.qid.as_ref().map(|_| 1.0),
+        }
+    }
+
+    fn person_actor(&self, i: usize) -> Actor {
+        let p = &self.persons[i];
+        Actor {
+            key: format!("person/{}", slug(&p.name)),
+            kind: ActorKind::Person,
+            label: p.name.clone(),
+            qid: None,
+            country: p.country.clone(),
+            role: p.role.clone(),
+            iso: None,
+            link_method: None,
+            link_confidence: None,
         }
     }
 
@@ -483,6 +512,7 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
             Entry::Igo(i) => gaz.igo_actor(i),
             Entry::Body(i) => gaz.body_actor(i),
             Entry::Org(i) => gaz.org_actor(i),
+            Entry::Person(i) => gaz.person_actor(i),
             Entry::GenericBody(i) => {
                 // Resolved below, once state mentions are known.
                 Actor {
@@ -679,16 +709,22 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
 /// The article's home state: the state named (by name or seat) most often, if it leads clearly.
 fn home_state(ex: &Extraction, mentions: &[Mention]) -> Option<usize> {
     let mut counts: Vec<(usize, usize)> = Vec::new();
-    for m in mentions.iter().filter(|m| matches!(m.entry, Some(Entry::State(_))) && m.form != Form::Other) {
-        match counts.iter_mut().find(|(a, _)| *a == m.actor) {
+    for m in mentions {
+        // A state named, or a body of a state ("the Government of Japan").
+        let st = match m.entry {
+            Some(Entry::State(_)) if m.form != Form::Other => Some(m.actor),
+            Some(Entry::Body(_)) => ex.actors[m.actor].country.as_ref().and_then(|q| ex.actors.iter().position(|a| a.kind == ActorKind::State && a.qid.as_ref() == Some(q))),
+            _ => None,
+        };
+        let Some(st) = st else { continue };
+        match counts.iter_mut().find(|(a, _)| *a == st) {
             Some(c) => c.1 += 1,
-            None => counts.push((m.actor, 1)),
+            None => counts.push((st, 1)),
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1));
     let first = counts.first()?;
     let clear = first.1 >= 2 && counts.get(1).is_none_or(|s| first.1 > s.1);
-    let _ = ex;
     clear.then_some(first.0)
 }
 

@@ -1,6 +1,6 @@
 //! SPARQL 1.1 Service Description, answered on GET /query without a query.
 
-use super::http::{Reply, bytes};
+use super::http::{Fail, Reply, bytes};
 use super::sparql::{graph_format, graph_serializer};
 use super::Shared;
 use oxhttp::model::StatusCode;
@@ -56,8 +56,11 @@ pub fn service_description(shared: &Shared, endpoint: NamedNode, accept: Option<
     triples.push(Triple::new(default_graph, rdf::TYPE, sd("Graph")));
 
     let format = graph_format(accept)?;
-    let io = |e: std::io::Error| super::http::Fail::internal(format!("cannot serialise the service description: {e}"));
-    let mut serializer = graph_serializer(format)?.with_prefix("sd", SD).map_err(|e| super::http::Fail::internal(e.to_string()))?.for_writer(Vec::new());
+    let io = |e: std::io::Error| Fail::internal(format!("cannot serialise the service description: {e}"));
+    let mut serializer = graph_serializer(format)?
+        .with_prefix("sd", SD)
+        .map_err(|e| Fail::internal(e.to_string()))?
+        .for_writer(Vec::new());
     for triple in &triples {
         serializer.serialize_triple(triple).map_err(io)?;
     }

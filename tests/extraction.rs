@@ -1,0 +1,448 @@
+//! Extraction mechanisms, each checked on minimal sentences written for the test (not taken
+//! from the corpus): argument frames, lists, coreference, speakers, nationality, modality.
+
+use realpolitik::model::{ActorKind, Article, Extraction};
+use realpolitik::Extractor;
+
+fn run(text: &str) -> Extraction {
+    let a = Article {
+        id: "test".into(),
+        source: "test".into(),
+        url: None,
+        title: None,
+        date: None,
+        text: text.to_string(),
+        content_hash: String::new(),
+    };
+    Extractor::shared().expect("lexicon").extract(&a)
+}
+
+/// The QID (or label) standing for an actor: itself if a state/IGO, else its country, else its label.
+fn who(ex: &Extraction, i: usize) -> String {
+    let a = &ex.actors[i];
+    match a.kind {
+        ActorKind::State | ActorKind::Igo => a.qid.clone().unwrap_or_else(|| a.label.clone()),
+        _ => a.country.clone().or_else(|| a.qid.clone()).unwrap_or_else(|| a.label.clone()),
+    }
+}
+
+/// (imposer, target state) pairs; "?" when no target has a state.
+fn sanction_pairs(ex: &Extraction) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for s in &ex.sanctions {
+        let states: Vec<String> = s.targets.iter().map(|&t| who(ex, t)).filter(|q| q.starts_with('Q')).collect();
+        for &i in &s.imposers {
+            if states.is_empty() {
+                out.push((who(ex, i), "?".into()));
+            }
+            for q in &states {
+                out.push((who(ex, i), q.clone()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn has(ex: &Extraction, imp: &str, tgt: &str) -> bool {
+    sanction_pairs(ex).iter().any(|(a, b)| a == imp && b == tgt)
+}
+
+/// (supplier, recipient, category) triples.
+fn transfers(ex: &Extraction) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = ex
+        .transfers
+        .iter()
+        .flat_map(|t| t.suppliers.iter().flat_map(move |&s| t.recipients.iter().map(move |&r| (s, r, t.weapon.category))))
+        .map(|(s, r, c)| (who(ex, s), who(ex, r), c.to_string()))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn speakers(ex: &Extraction) -> Vec<(String, String)> {
+    ex.statements.iter().map(|s| (ex.actors[s.speaker].label.clone(), s.quote.clone())).collect()
+}
+
+const US: &str = "Q30";
+const RU: &str = "Q159";
+const KP: &str = "Q423";
+const CN: &str = "Q148";
+const UK: &str = "Q145";
+const CA: &str = "Q16";
+const IR: &str = "Q794";
+const UA: &str = "Q212";
+const TR: &str = "Q43";
+const AE: &str = "Q878";
+const PL: &str = "Q36";
+const EU: &str = "Q458";
+
+// ---------------------------------------------------------------- sanction frames
+
+#[test]
+fn sanction_active_voice() {
+    let ex = run("Canada imposed sanctions on Iran over its drone programme.");
+    assert!(has(&ex, CA, IR), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_passive_voice() {
+    let ex = run("Iran was sanctioned by the United Kingdom on Friday.");
+    assert!(has(&ex, UK, IR), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_possessive_nominal() {
+    let ex = run("Britain's sanctions against Belarus took effect on Monday.");
+    assert!(has(&ex, UK, "Q184"), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_nominal_with_by_agent() {
+    let ex = run("New sanctions on Russian exporters announced by Japan took effect.");
+    assert!(has(&ex, "Q17", RU), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_entity_list() {
+    let ex = run("The Commerce Department added three Chinese firms to its Entity List.");
+    assert!(has(&ex, US, CN), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_asset_freeze() {
+    let ex = run("Canada froze the assets of two Russian banks.");
+    assert!(has(&ex, CA, RU), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_entry_ban() {
+    let ex = run("Russia banned entry to dozens of American officials.");
+    assert!(has(&ex, RU, US), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_subject_to_frame_targets_the_subject() {
+    // The UN is named, so a regime with no imposer in reach is the UN Security Council's.
+    let ex = run("Earlier UN resolutions were cited. North Korea is subject to a broad sanctions regime.");
+    assert!(has(&ex, "Q37470", KP), "{:?}", sanction_pairs(&ex));
+    assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == KP));
+}
+
+#[test]
+fn sanction_government_body_acts_for_its_state() {
+    let ex = run("The U.S. Treasury sanctioned a Turkish shipping company on Tuesday.");
+    assert!(has(&ex, US, TR), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_target_phrase_ends_at_reason() {
+    // "over Ukraine" is the reason, not a target.
+    let ex = run("Canada imposed sanctions on five individuals over the war in Ukraine.");
+    assert!(has(&ex, CA, "?"), "{:?}", sanction_pairs(&ex));
+    assert!(!has(&ex, CA, UA));
+}
+
+#[test]
+fn sanction_target_phrase_continues_through_links() {
+    let ex = run("Canada imposed sanctions on traders linked to Iran.");
+    assert!(has(&ex, CA, IR), "{:?}", sanction_pairs(&ex));
+    let ex = run("Canada imposed sanctions on brokers involved in shipping arms from Iran to Russia.");
+    assert!(has(&ex, CA, IR) && has(&ex, CA, RU), "{:?}", sanction_pairs(&ex));
+}
+
+// ---------------------------------------------------------------- lists
+
+#[test]
+fn sanction_conjoined_imposers() {
+    let ex = run("The US, UK and Canada imposed sanctions on Iran.");
+    for q in [US, UK, CA] {
+        assert!(has(&ex, q, IR), "{q}: {:?}", sanction_pairs(&ex));
+    }
+}
+
+#[test]
+fn sanction_possessive_pronoun_imposers() {
+    let ex = run("Canada, Japan and the EU explained their new sanctions on Russian traders.");
+    for q in [CA, "Q17", EU] {
+        assert!(has(&ex, q, RU), "{q}: {:?}", sanction_pairs(&ex));
+    }
+}
+
+#[test]
+fn sanction_location_list_of_targets() {
+    let ex = run("The Commerce Department added ten entities to the Entity List. The entities are located in China, Turkey and the UAE.");
+    for q in [CN, TR, AE] {
+        assert!(has(&ex, US, q), "{q}: {:?}", sanction_pairs(&ex));
+    }
+    // The untargeted first report is the same act: no "?" left over.
+    assert!(!has(&ex, US, "?"), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_coordinated_act_inherits_targets() {
+    let ex = run("Canada imposed sanctions on Iranian officials. These sanctions follow similar measures taken by the United Kingdom and Japan.");
+    assert!(has(&ex, UK, IR) && has(&ex, "Q17", IR), "{:?}", sanction_pairs(&ex));
+}
+
+// ---------------------------------------------------------------- modality
+
+#[test]
+fn sanction_threats_and_calls_are_not_acts() {
+    assert!(run("Iran could face sanctions from Canada.").sanctions.is_empty());
+    assert!(run("Kyiv urged its allies to sanction Iran.").sanctions.is_empty());
+    assert!(run("Washington threatened to impose sanctions on Turkey.").sanctions.is_empty());
+    assert!(run("Experts say sanctions would not work against Iran.").sanctions.is_empty());
+}
+
+#[test]
+fn transfer_hypothetical_is_not_asserted() {
+    assert!(run("Iran may supply missiles to Russia.").transfers.is_empty());
+    assert!(run("Russia made an attempt to buy shells from Iran.").transfers.is_empty());
+}
+
+// ---------------------------------------------------------------- transfer frames
+
+#[test]
+fn transfer_give_verbs() {
+    for s in ["Iran supplied drones to Russia.", "Iran shipped drones to Russia.", "Iran sold drones to Russia.", "Iran delivered drones to Russia."] {
+        let ex = run(s);
+        assert!(transfers(&ex).contains(&(IR.into(), RU.into(), "Drone".into())), "{s}: {:?}", transfers(&ex));
+    }
+}
+
+#[test]
+fn transfer_receive_verbs() {
+    for s in ["Russia received artillery shells from North Korea.", "Russia bought artillery shells from North Korea.", "Russia purchased artillery shells from North Korea."] {
+        let ex = run(s);
+        assert!(transfers(&ex).contains(&(KP.into(), RU.into(), "Ammunition".into())), "{s}: {:?}", transfers(&ex));
+    }
+}
+
+#[test]
+fn transfer_nominal_frames() {
+    let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");
+    assert!(transfers(&ex).iter().any(|(s, _, c)| s == RU && c == "Aircraft"), "{:?}", transfers(&ex));
+    let ex = run("Germany announced deliveries of tanks to Ukraine.");
+    assert!(transfers(&ex).contains(&("Q183".into(), UA.into(), "ArmoredVehicle".into())), "{:?}", transfers(&ex));
+    let ex = run("The United States approved a $300 million package of artillery for Ukraine.");
+    assert!(transfers(&ex).contains(&(US.into(), UA.into(), "Artillery".into())), "{:?}", transfers(&ex));
+}
+
+#[test]
+fn transfer_noun_not_verb_after_determiner() {
+    // "the transfer of arms" is the event; "gave a statement" is not a transfer by the signatories.
+    let ex = run("Canada and Japan gave a statement on the unlawful transfer of arms from Iran to Russia.");
+    assert_eq!(transfers(&ex), vec![(IR.into(), RU.into(), "Other".into())]);
+}
+
+#[test]
+fn transfer_package_contents_follow() {
+    let ex = run("The United States approved a possible sale of radars to Poland. The package will include: drones; spare parts; training.");
+    let t = transfers(&ex);
+    assert!(t.contains(&(US.into(), PL.into(), "Drone".into())), "{t:?}");
+    assert!(!t.iter().any(|(_, _, c)| c == "Components"), "spare parts belong to the systems: {t:?}");
+}
+
+#[test]
+fn transfer_generic_arms_give_way_to_named_category() {
+    let ex = run("Iran sent arms to Russia. Iran sent drones to Russia.");
+    assert_eq!(transfers(&ex), vec![(IR.into(), RU.into(), "Drone".into())]);
+}
+
+#[test]
+fn transfer_munitions_for_systems_are_ammunition() {
+    let ex = run("The United States will send munitions for air defense systems and artillery to Ukraine.");
+    let cats: Vec<String> = transfers(&ex).into_iter().map(|t| t.2).collect();
+    assert_eq!(cats, vec!["Ammunition".to_string()]);
+}
+
+#[test]
+fn transfer_weapon_as_modifier_is_no_item() {
+    assert!(run("Canada provided support to the development of Iran's ballistic missile programs.").transfers.is_empty());
+}
+
+#[test]
+fn transfer_possession_is_not_transfer() {
+    assert!(run("Iran and Russia are states armed with nuclear weapons.").transfers.is_empty());
+}
+
+#[test]
+fn transfer_contract_with_and_between() {
+    let ex = run("Hanwha Defense signed a contract with Poland to supply 100 K9 howitzers.");
+    assert!(transfers(&ex).iter().any(|(s, r, c)| s == "Q884" && r == PL && c == "Artillery"), "{:?}", transfers(&ex));
+    let ex = run("Deals between South Korean firms and the Polish government for the supply of K2 tanks were signed.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == "Q884" && r == PL), "{:?}", transfers(&ex));
+}
+
+#[test]
+fn transfer_quantity() {
+    let ex = run("North Korea shipped 6 million shells to Russia.");
+    assert_eq!(ex.transfers[0].quantity, Some(6e6));
+}
+
+// ---------------------------------------------------------------- statements and speakers
+
+#[test]
+fn speaker_title_gives_affiliation() {
+    let ex = run("“We act today against the networks,” said Treasury Under Secretary Brian Nelson.");
+    assert_eq!(speakers(&ex).len(), 1, "{:?}", speakers(&ex));
+    let p = &ex.actors[ex.statements[0].speaker];
+    assert_eq!(p.label, "Brian Nelson");
+    let ex = run("Kremlin spokesman Dmitry Peskov said that the talks were useful for both sides.");
+    let p = &ex.actors[ex.statements[0].speaker];
+    assert_eq!((p.label.as_str(), p.country.as_deref()), ("Dmitry Peskov", Some(RU)));
+}
+
+#[test]
+fn speaker_after_long_title_with_org_words() {
+    let ex = run("“We will keep acting against these networks,” said Assistant Secretary of Commerce for Export Administration Jane Q. Doe.");
+    assert_eq!(speakers(&ex), vec![("Jane Q. Doe".to_string(), "We will keep acting against these networks".to_string())]);
+    assert_eq!(ex.actors[ex.statements[0].speaker].country.as_deref(), Some(US));
+}
+
+#[test]
+fn speaker_ambiguous_title_takes_the_mentioned_state() {
+    let ex = run("Foreign Secretary John Smith said that the UK will stand with its partners.");
+    let p = &ex.actors[ex.statements[0].speaker];
+    assert_eq!(p.country.as_deref(), Some(UK));
+}
+
+#[test]
+fn speaker_apposition_and_pronoun() {
+    let ex = run("Anna Berg, a spokeswoman for the ministry, said the deal was signed. She said that more deliveries will follow soon.");
+    assert_eq!(ex.statements.len(), 2, "{:?}", speakers(&ex));
+    assert!(ex.statements.iter().all(|s| ex.actors[s.speaker].label == "Anna Berg"));
+}
+
+#[test]
+fn according_to_is_reported_speech() {
+    let ex = run("According to the Foreign Ministry, the shipment left port last week.");
+    assert_eq!(ex.statements.len(), 1, "{:?}", speakers(&ex));
+    assert_eq!(ex.statements[0].quote, "the shipment left port last week");
+}
+
+#[test]
+fn quote_continued_in_next_quote_and_paragraph() {
+    let ex = run("“The first part of the quote is here,” said John Doe, a senior official. “The second part follows in the same paragraph.”\n“And a third part opens the next paragraph.”");
+    assert_eq!(ex.statements.len(), 3, "{:?}", speakers(&ex));
+    assert!(ex.statements.iter().all(|s| ex.actors[s.speaker].label == "John Doe"));
+}
+
+#[test]
+fn statement_said_back_to_institution() {
+    let ex = run("The Canadian Foreign Ministry said that new measures were adopted. “The list will grow in the coming weeks,” the statement said.");
+    assert_eq!(ex.statements.len(), 2, "{:?}", speakers(&ex));
+    assert!(ex.statements.iter().all(|s| ex.actors[s.speaker].label.contains("Foreign Ministry")));
+}
+
+#[test]
+fn block_quote_after_colon() {
+    let ex = run("A Foreign Office spokesperson said:\nWe condemn the launch in the strongest terms.\nWe will keep working with our partners on this.");
+    assert_eq!(ex.statements.len(), 2, "{:?}", speakers(&ex));
+}
+
+#[test]
+fn attribution_on_the_next_line() {
+    let ex = run("\"Our union will act against every breach of the law.\"\nMaria Rossi, High Representative for Foreign Affairs");
+    assert_eq!(speakers(&ex), vec![("Maria Rossi".to_string(), "Our union will act against every breach of the law.".to_string())]);
+}
+
+#[test]
+fn role_noun_resolves_to_the_named_person() {
+    let ex = run("The sale will close soon, a representative of the FSMTC said. “We expect the contract this year,” said Olga Ivanova, official representative of FSMTC.");
+    assert!(ex.statements.iter().all(|s| ex.actors[s.speaker].label == "Olga Ivanova"), "{:?}", speakers(&ex));
+    assert_eq!(ex.statements.len(), 2);
+}
+
+#[test]
+fn definite_title_resolves_to_person() {
+    let ex = run("Russian President Vladimir Putin met officials on Monday. The Russian president said that the visit had been productive.");
+    assert_eq!(ex.statements.len(), 1);
+    assert_eq!(ex.actors[ex.statements[0].speaker].label, "Vladimir Putin");
+}
+
+#[test]
+fn two_fragments_of_one_reported_clause_are_one_statement() {
+    let ex = run("The Russian Foreign Ministry said that its list includes “several senior state officials” and also “the heads of large defense firms.”");
+    assert_eq!(ex.statements.len(), 1, "{:?}", speakers(&ex));
+}
+
+#[test]
+fn announce_without_that_is_no_speech() {
+    assert!(run("The United States announced new sanctions on Iranian firms.").statements.is_empty());
+}
+
+#[test]
+fn qa_transcript_answers() {
+    let ex = run("Q: The Foreign Ministry issued a notice today. Any comment?\nA: We firmly oppose the sale of arms to the region.\nWe urge the other side to stop at once.");
+    assert_eq!(ex.statements.len(), 2, "{:?}", speakers(&ex));
+}
+
+// ---------------------------------------------------------------- coreference and nationality
+
+#[test]
+fn the_north_means_north_korea_when_named() {
+    let ex = run("North Korea tested a missile. Russia supplied fighter jets to the North.");
+    assert!(transfers(&ex).contains(&(RU.into(), KP.into(), "Aircraft".into())), "{:?}", transfers(&ex));
+    // Without North Korea in the text, "the North" is nothing.
+    let ex = run("Troops moved to the North on Monday.");
+    assert!(!ex.actors.iter().any(|a| a.qid.as_deref() == Some(KP)));
+}
+
+#[test]
+fn bare_council_resolves_by_context() {
+    let ex = run("The Council adopted sanctions on Iranian officials. The EU will review them.");
+    assert!(has(&ex, EU, IR), "{:?}", sanction_pairs(&ex));
+    let ex = run("The Security Council imposed sanctions on North Korea.");
+    assert!(has(&ex, "Q37470", KP), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn unattached_ministry_takes_the_home_state() {
+    let ex = run("The Ministry of Foreign Affairs issued a decision. China will take countermeasures against American firms. China said it acts in self-defence.");
+    assert!(has(&ex, CN, US), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn nationality_of_organisations() {
+    let ex = run("Japan sanctioned a Chinese company and two Russian oligarchs.");
+    assert!(has(&ex, "Q17", CN) && has(&ex, "Q17", RU), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn curly_apostrophe_names_and_related_links() {
+    let ex = run("Canada sanctioned firms in the People’s Republic of China.\n- France Signs A Deal - March 3, 2021\n");
+    let qids: Vec<&str> = ex.mentioned.iter().filter_map(|&i| ex.actors[i].qid.as_deref()).collect();
+    assert!(qids.contains(&CN) && !qids.contains(&"Q865") && !qids.contains(&"Q142"), "{qids:?}");
+}
+
+#[test]
+fn currency_is_not_a_state() {
+    let ex = run("Poland signed a deal worth US$6 billion.");
+    assert!(!ex.mentioned.iter().any(|&i| ex.actors[i].qid.as_deref() == Some(US)));
+}
+
+/// Throughput on the dev corpus (run with `--ignored --nocapture`): extraction only, one core.
+#[test]
+#[ignore]
+fn throughput() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/dev");
+    let texts: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "txt")).filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect())
+        .unwrap_or_default();
+    let x = Extractor::shared().expect("lexicon");
+    let bytes: usize = texts.iter().map(String::len).sum::<usize>() * 50;
+    let _ = run("Warm up the lexicon.");
+    let t0 = std::time::Instant::now();
+    for _ in 0..50 {
+        for t in &texts {
+            let a = Article { id: "b".into(), source: "b".into(), url: None, title: None, date: None, text: t.clone(), content_hash: String::new() };
+            std::hint::black_box(x.extract(&a));
+        }
+    }
+    let s = t0.elapsed().as_secs_f64();
+    println!("{:.1} MB/s ({} bytes in {:.2}s)", bytes as f64 / s / 1e6, bytes, s);
+}
