@@ -126,12 +126,29 @@ pub struct Extraction {
     pub sanctions: Vec<Sanction>,
     pub transfers: Vec<Transfer>,
     pub statements: Vec<Statement>,
+    /// Actor key → index into `actors`, for [`Extraction::intern`]; rebuilt when stale.
+    #[serde(skip)]
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Extraction {
     /// Index of the actor with this key, adding it if new.
     pub fn intern(&mut self, actor: Actor) -> usize {
-        if let Some(i) = self.actors.iter().position(|a| a.key == actor.key) {
+        // The index is trusted only while it matches `actors` (which callers may edit directly).
+        if self.index.len() != self.actors.len() || self.actors.iter().enumerate().rev().take(1).any(|(i, a)| self.index.get(&a.key) != Some(&i)) {
+            self.index.clear();
+            for (i, a) in self.actors.iter().enumerate() {
+                self.index.entry(a.key.clone()).or_insert(i);
+            }
+        }
+        let found = if self.index.len() == self.actors.len() {
+            // Exact: one entry per actor, so a miss means the key is new.
+            self.index.get(&actor.key).copied().filter(|&i| self.actors[i].key == actor.key)
+        } else {
+            // Duplicate keys pushed directly: fall back to the first match.
+            self.actors.iter().position(|a| a.key == actor.key)
+        };
+        if let Some(i) = found {
             let a = &mut self.actors[i];
             if a.country.is_none() {
                 a.country = actor.country;
@@ -141,6 +158,7 @@ impl Extraction {
             }
             return i;
         }
+        self.index.insert(actor.key.clone(), self.actors.len());
         self.actors.push(actor);
         self.actors.len() - 1
     }

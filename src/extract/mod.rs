@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::model::{Actor, ActorKind, Article, Evidence, Extraction, Span, slug};
 use crate::recognise::{self, Doc, Form, Gazetteer, Mention};
 use crate::text;
-use std::collections::HashSet;
+use crate::text::{FxHashMap, FxHashSet};
 
 /// The extractor: the compiled gazetteer plus word sets of the trigger lexicon.
 pub struct Extractor {
@@ -21,36 +21,75 @@ pub struct Extractor {
 }
 
 pub(crate) struct Words {
-    pub strong: HashSet<String>,
-    pub light: HashSet<String>,
-    pub give: HashSet<String>,
-    pub receive: HashSet<String>,
-    pub tnouns: HashSet<String>,
-    pub speech: HashSet<String>,
-    pub quote_only: HashSet<String>,
-    pub adding: HashSet<String>,
-    pub anaphors: HashSet<String>,
-    pub role_nouns: HashSet<String>,
-    pub inversion: HashSet<String>,
-    pub that_verbs: HashSet<String>,
-    pub modal: Vec<Vec<String>>,
-    pub clause_modal: Vec<Vec<String>>,
-    pub modal_cancel: Vec<Vec<String>>,
-    pub agent_participles: HashSet<String>,
-    pub target_links: HashSet<String>,
-    pub possessive_pronouns: HashSet<String>,
+    pub strong: FxHashSet<String>,
+    pub light: FxHashSet<String>,
+    pub give: FxHashSet<String>,
+    pub receive: FxHashSet<String>,
+    pub tnouns: FxHashSet<String>,
+    pub speech: FxHashSet<String>,
+    pub quote_only: FxHashSet<String>,
+    pub adding: FxHashSet<String>,
+    pub anaphors: FxHashSet<String>,
+    pub role_nouns: FxHashSet<String>,
+    pub inversion: FxHashSet<String>,
+    pub that_verbs: FxHashSet<String>,
+    pub modal: Phrases,
+    pub clause_modal: Phrases,
+    pub modal_cancel: Phrases,
+    pub agent_participles: FxHashSet<String>,
+    pub target_links: FxHashSet<String>,
+    pub possessive_pronouns: FxHashSet<String>,
     /// Transfer phrase lists, split into words once.
-    pub hypothetical: Vec<Vec<String>>,
-    pub possession: Vec<Vec<String>>,
-    pub status_lists: Vec<(Vec<Vec<String>>, &'static str)>,
-    pub measures: Vec<(Vec<String>, &'static str)>,
+    pub hypothetical: Phrases,
+    pub possession: Phrases,
+    pub status_lists: Vec<(Phrases, &'static str)>,
+    /// Measure phrases (longest first) and their concepts, in the same order.
+    pub measures: Phrases,
+    pub measure_concepts: Vec<&'static str>,
 }
 
-fn phrases(v: &[String]) -> Vec<Vec<String>> {
-    v.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect()
+/// A list of lower-cased word sequences, indexed by first word so that matching at a token
+/// only tries the phrases that can start there.
+pub(crate) struct Phrases {
+    pub list: Vec<Vec<String>>,
+    by_first: FxHashMap<String, Vec<usize>>,
+    /// An empty phrase matches everywhere: then every lookup scans the whole list.
+    has_empty: bool,
 }
 
-fn set(v: &[String]) -> HashSet<String> {
+impl Phrases {
+    fn new(list: Vec<Vec<String>>) -> Phrases {
+        let mut by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut has_empty = false;
+        for (i, p) in list.iter().enumerate() {
+            match p.first() {
+                Some(w) => by_first.entry(w.clone()).or_default().push(i),
+                None => has_empty = true,
+            }
+        }
+        Phrases { list, by_first, has_empty }
+    }
+
+    /// Index of the first phrase (in list order) that starts at token k.
+    pub fn first_at(&self, c: &Clause, k: usize) -> Option<usize> {
+        if self.has_empty {
+            return self.list.iter().position(|p| c.phrase_at(k, p));
+        }
+        let cands = self.by_first.get(c.lower.get(k)?.as_str())?;
+        cands.iter().copied().find(|&i| c.phrase_at(k, &self.list[i]))
+    }
+
+    /// Does any phrase start at token k?
+    pub fn any_at(&self, c: &Clause, k: usize) -> bool {
+        self.first_at(c, k).is_some()
+    }
+}
+
+fn phrases(v: &[String]) -> Phrases {
+    Phrases::new(v.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect())
+}
+
+fn set(v: &[String]) -> FxHashSet<String> {
     v.iter().map(|s| s.to_lowercase()).collect()
 }
 
@@ -80,9 +119,9 @@ impl Extractor {
             role_nouns: set(&t.statement.role_nouns),
             inversion: set(&t.statement.inversion_verbs),
             that_verbs: set(&t.statement.that_verbs),
-            modal: t.modality.cues.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect(),
-            modal_cancel: t.modality.not_cues.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect(),
-            clause_modal: t.modality.clause_cues.iter().map(|c| c.split_whitespace().map(str::to_lowercase).collect()).collect(),
+            modal: phrases(&t.modality.cues),
+            modal_cancel: phrases(&t.modality.not_cues),
+            clause_modal: phrases(&t.modality.clause_cues),
             agent_participles: set(&t.sanction.agent_participles),
             target_links: set(&t.sanction.target_links),
             possessive_pronouns: set(&t.sanction.possessive_pronouns),
@@ -95,7 +134,8 @@ impl Extractor {
                 (phrases(&t.transfer.agreed), "agreed"),
                 (phrases(&t.transfer.ongoing), "ongoing"),
             ],
-            measures,
+            measure_concepts: measures.iter().map(|(_, c)| *c).collect(),
+            measures: Phrases::new(measures.into_iter().map(|(p, _)| p).collect()),
         };
         Ok(Extractor { gaz, words })
     }
@@ -112,14 +152,16 @@ impl Extractor {
     pub fn extract(&self, article: &Article) -> Extraction {
         let mut doc = recognise::recognise(&article.text, self.gaz);
         let mut ctx = Ctx::new(&article.id);
-        for si in 0..doc.sentences.len() {
-            let clause = Clause::new(&doc, si);
-            sanctions::extract(self, &mut doc, &clause, &mut ctx);
-            transfers::extract(self, &mut doc, &clause, &mut ctx);
+        // Every sentence is tokenised once; statements reuse the same clauses.
+        let toks = std::mem::take(&mut doc.sentence_tokens);
+        let clauses: Vec<Clause> = toks.into_iter().enumerate().map(|(si, t)| Clause::new(&doc, si, t)).collect();
+        for clause in &clauses {
+            sanctions::extract(self, &mut doc, clause, &mut ctx);
+            transfers::extract(self, &mut doc, clause, &mut ctx);
         }
         sanctions::finish(&mut doc);
         transfers::finish(&mut doc);
-        statements::extract(self, &mut doc);
+        statements::extract(self, &mut doc, &clauses);
         let mut ex = std::mem::take(&mut doc.ex);
         // Actors used by events are mentioned by the article too.
         let used: Vec<usize> = ex
@@ -161,11 +203,13 @@ pub(crate) struct Clause<'a> {
 }
 
 impl<'a> Clause<'a> {
-    fn new(doc: &Doc<'a>, si: usize) -> Clause<'a> {
+    /// `toks` are the sentence's tokens (`text::tokens` of its span).
+    fn new(doc: &Doc<'a>, si: usize, toks: Vec<text::Token<'a>>) -> Clause<'a> {
         let span = doc.sentences[si].span;
-        let toks = text::tokens(doc.text, span);
         let lower = toks.iter().map(|t| t.lower()).collect();
-        let mentions = doc.mentions.iter().filter(|m| span.contains(m.span)).copied().collect();
+        // Mentions are sorted by start: only those starting inside the span can be contained.
+        let from = doc.mentions.partition_point(|m| m.span.start < span.start);
+        let mentions = doc.mentions[from..].iter().take_while(|m| m.span.start <= span.end).filter(|m| span.contains(m.span)).copied().collect();
         Clause { span, toks, lower, mentions }
     }
 
@@ -191,9 +235,8 @@ impl<'a> Clause<'a> {
     /// Is there a modality cue (threat, call, hypothetical, negation) in the few words before token i?
     pub fn modal_before(&self, x: &Extractor, i: usize, window: usize) -> bool {
         let from = i.saturating_sub(window);
-        let cancelled = |k: usize| x.words.modal_cancel.iter().any(|c| self.phrase_at(k, c));
-        (from..i).any(|k| x.words.modal.iter().any(|c| self.phrase_at(k, c)) && !cancelled(k))
-            || (0..i).any(|k| x.words.clause_modal.iter().any(|c| self.phrase_at(k, c)))
+        let cancelled = |k: usize| x.words.modal_cancel.any_at(self, k);
+        (from..i).any(|k| x.words.modal.any_at(self, k) && !cancelled(k)) || (0..i).any(|k| x.words.clause_modal.any_at(self, k))
     }
 }
 

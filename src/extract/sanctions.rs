@@ -23,12 +23,10 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     }
     // Measure noun and trigger verbs.
     let mut measure: Option<(usize, usize, &'static str)> = None;
-    'outer: for i in 0..n {
-        for (phrase, concept) in &x.words.measures {
-            if c.phrase_at(i, phrase) {
-                measure = Some((i, i + phrase.len(), concept));
-                break 'outer;
-            }
+    for i in 0..n {
+        if let Some(p) = x.words.measures.first_at(c, i) {
+            measure = Some((i, i + x.words.measures.list[p].len(), x.words.measure_concepts[p]));
+            break;
         }
     }
     let strong = (0..n).find(|&i| x.words.strong.contains(&c.lower[i]) && !adjectival(c, i));

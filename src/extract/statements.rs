@@ -26,7 +26,7 @@ struct State {
     last_org: Option<usize>,
 }
 
-pub(super) fn extract(x: &Extractor, doc: &mut Doc) {
+pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
     let mut st = State { last_person: None, last_org: None };
     let paragraphs = doc.paragraphs.clone();
     // Speaker of the quotation that closed the previous paragraph.
@@ -58,19 +58,19 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc) {
         if in_answer {
             if let Some(sp) = qa_speaker {
                 let body = ptext.strip_prefix("A:").unwrap_or(ptext).trim();
-                let c = Clause::new(doc, sentences[0]);
+                let c = &clauses[sentences[0]];
                 let ev_span = Span::new(para.start, para.end);
-                push_span(doc, &c, ev_span, sp, body.to_string(), true, "statement.qa-answer", 0.75);
+                push_span(doc, c, ev_span, sp, body.to_string(), true, "statement.qa-answer", 0.75);
                 continue;
             }
         }
 
         // Block quotation after "... said:".
         if let Some(sp) = block_speaker {
-            let own_attribution = quotes.iter().any(|q| q.end - q.start > 0) || has_speech_attribution(x, doc, &sentences);
+            let own_attribution = quotes.iter().any(|q| q.end - q.start > 0) || has_speech_attribution(x, doc, clauses, &sentences);
             if !own_attribution {
-                let c = Clause::new(doc, sentences[0]);
-                push_span(doc, &c, para, sp, ptext.trim().to_string(), true, "statement.block-quote", 0.75);
+                let c = &clauses[sentences[0]];
+                push_span(doc, c, para, sp, ptext.trim().to_string(), true, "statement.block-quote", 0.75);
                 continue;
             }
             block_speaker = None;
@@ -80,13 +80,13 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc) {
         let mut last_quote_speaker: Option<usize> = None;
         let starts_with_quote = ptext.starts_with(['“', '"']);
         for &si in &sentences {
-            let c = Clause::new(doc, si);
+            let c = &clauses[si];
             let squotes: Vec<Span> = quotes.iter().filter(|q| c.span.contains(**q)).copied().collect();
             let mut done_quote = false;
             let mut used_verbs: Vec<usize> = Vec::new();
             for q in &squotes {
                 let words = text::tokens(doc.text, *q).len();
-                let found = direct_speaker(x, doc, &c, *q, &mut st);
+                let found = direct_speaker(x, doc, c, *q, &mut st);
                 let (speaker, rule) = match found {
                     Some((sp, verb)) => {
                         // One statement per speech act: a second fragment of the same reported clause is not another.
@@ -117,19 +117,19 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc) {
                     remember(doc, &mut st, sp);
                     if words >= 4 {
                         let conf = if rule == "statement.direct" { 0.9 } else { 0.7 };
-                        push(doc, &c, sp, clean_quote(&doc.text[q.start..q.end]), true, rule, conf);
+                        push(doc, c, sp, clean_quote(&doc.text[q.start..q.end]), true, rule, conf);
                         done_quote = true;
                     }
                 }
             }
-            reported(x, doc, &c, &squotes, done_quote, &mut st, &mut para_speaker);
+            reported(x, doc, c, &squotes, done_quote, &mut st, &mut para_speaker);
         }
         // "A Foreign Office spokesperson said:" opens a block quotation.
         if ptext.trim_end().ends_with(':') {
-            let c = Clause::new(doc, *sentences.last().unwrap_or(&0));
+            let c = &clauses[*sentences.last().unwrap_or(&0)];
             let n = c.toks.len();
             if n > 0 && x.words.speech.contains(c.word(n - 1)) {
-                block_speaker = speaker_at(x, doc, &c, n - 1, &st);
+                block_speaker = speaker_at(x, doc, c, n - 1, &st);
             }
         }
         prev_para_speaker = last_quote_speaker;
@@ -137,11 +137,11 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc) {
 }
 
 /// Does any sentence hold a speech verb with a speaker next to it?
-fn has_speech_attribution(x: &Extractor, doc: &Doc, sentences: &[usize]) -> bool {
+fn has_speech_attribution(x: &Extractor, doc: &Doc, clauses: &[Clause], sentences: &[usize]) -> bool {
     let st = State { last_person: None, last_org: None };
     sentences.iter().any(|&si| {
-        let c = Clause::new(doc, si);
-        (0..c.toks.len()).any(|k| x.words.speech.contains(c.word(k)) && speaker_at(x, doc, &c, k, &st).is_some())
+        let c = &clauses[si];
+        (0..c.toks.len()).any(|k| x.words.speech.contains(c.word(k)) && speaker_at(x, doc, c, k, &st).is_some())
     })
 }
 

@@ -31,7 +31,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     let cands: Vec<(usize, Dir)> = (0..n)
         .filter_map(|k| {
             let w = c.word(k);
-            if inside_weapon(k) || possession.iter().any(|p| c.phrase_at(k, p)) {
+            if inside_weapon(k) || possession.any_at(c, k) {
                 return None;
             }
             // "the unlawful transfer of arms", "the supply of tanks": a noun, not the verb.
@@ -119,7 +119,7 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
     let t = &doc.gaz.triggers.transfer;
     let n = c.toks.len();
     let hypothetical = &x.words.hypothetical;
-    if (v.saturating_sub(8)..v).any(|k| hypothetical.iter().any(|h| c.phrase_at(k, h))) {
+    if (v.saturating_sub(8)..v).any(|k| hypothetical.any_at(c, k)) {
         return None;
     }
     // Hedges scope over the whole clause before the trigger ("in an attempt to obtain W ... in exchange").
@@ -398,7 +398,7 @@ fn modifier(doc: &Doc, c: &Clause, before: usize) -> Option<Mention> {
 }
 
 fn status(x: &Extractor, c: &Clause, v: usize, dir: Dir) -> &'static str {
-    let has = |list: &[Vec<String>]| (0..c.toks.len()).any(|k| list.iter().any(|p| c.phrase_at(k, p)));
+    let has = |list: &super::Phrases| (0..c.toks.len()).any(|k| list.any_at(c, k));
     for (list, st) in &x.words.status_lists {
         if has(list) {
             return st;

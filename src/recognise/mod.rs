@@ -79,6 +79,10 @@ pub struct Gazetteer {
     /// Lower-cased words that occur in titles ("secretary", "minister", "spokesman").
     pub title_words: HashSet<String>,
     title_ac: AhoCorasick,
+    /// Names and aliases of news agencies.
+    news_agencies: text::FxHashSet<String>,
+    /// Speech verbs, for person cues.
+    speech_verbs: text::FxHashSet<String>,
 }
 
 impl Gazetteer {
@@ -247,6 +251,7 @@ impl Gazetteer {
             .map_err(|e| Error::Data { file: "data/", line: 0, problem: e.to_string() })?;
         let names = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&strings)
             .map_err(|e| Error::Data { file: "data/", line: 0, problem: e.to_string() })?;
 
@@ -262,6 +267,7 @@ impl Gazetteer {
         }
         let weapon_ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(&wstrings)
             .map_err(|e| Error::Data { file: "data/lexicon/weapons.tsv", line: 0, problem: e.to_string() })?;
@@ -277,6 +283,12 @@ impl Gazetteer {
             .filter(|w| w.len() > 1 && !matches!(w.as_str(), "of" | "the" | "for" | "and" | "on" | "in"))
             .collect();
         let state_by_qid = states.iter().enumerate().map(|(i, s)| (s.qid.clone(), i)).collect();
+        let news_agencies = orgs
+            .iter()
+            .filter(|o| o.kind == "news_agency")
+            .flat_map(|o| std::iter::once(o.name.clone()).chain(o.aliases.iter().cloned()))
+            .collect();
+        let speech_verbs = triggers.statement.speech_verbs.iter().cloned().collect();
         Ok(Gazetteer {
             states,
             igos,
@@ -298,6 +310,8 @@ impl Gazetteer {
             weapon_pat,
             title_words,
             title_ac,
+            news_agencies,
+            speech_verbs,
         })
     }
 
@@ -390,7 +404,7 @@ impl Gazetteer {
     }
 
     pub fn is_news_agency(&self, label: &str) -> bool {
-        self.orgs.iter().any(|o| o.kind == "news_agency" && (o.name == label || o.aliases.iter().any(|a| a == label)))
+        self.news_agencies.contains(label)
     }
 }
 
@@ -420,6 +434,8 @@ pub struct Doc<'a> {
     pub weapons: Vec<WeaponMention>,
     pub ex: Extraction,
     pub gaz: &'static Gazetteer,
+    /// Tokens of each sentence (`text::tokens` of its span), by sentence index.
+    pub sentence_tokens: Vec<Vec<Token<'a>>>,
 }
 
 const STOP: &[&str] = &[
@@ -465,12 +481,22 @@ const ORG_WORDS: &[&str] = &[
     "Fleet", "Troops", "Ukrainian", "Russian", "Chinese",
 ];
 
+fn stop_set() -> &'static text::FxHashSet<&'static str> {
+    static SET: OnceLock<text::FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOP.iter().copied().collect())
+}
+
+fn org_word_set() -> &'static text::FxHashSet<&'static str> {
+    static SET: OnceLock<text::FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| ORG_WORDS.iter().copied().collect())
+}
+
 /// Particles allowed inside a person's name ("Osama bin Laden", "Ursula von der Leyen").
 const PARTICLES: &[&str] = &["bin", "al", "de", "van", "von", "der", "da", "di", "le", "la", "del", "dos", "ibn", "el"];
 
 /// Words after a name that show it is a person ("X said", "X, who").
 fn is_person_cue(word: &str, gaz: &Gazetteer) -> bool {
-    gaz.triggers.statement.speech_verbs.iter().any(|v| v == word) || matches!(word, "who" | "whose" | "himself" | "herself")
+    gaz.speech_verbs.contains(word) || matches!(word, "who" | "whose" | "himself" | "herself")
 }
 
 /// Run recognition over one article.
@@ -541,13 +567,14 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
 
     // 2. Persons and unlisted organisations, sentence by sentence.
     let mut persons: Vec<(String, usize)> = Vec::new(); // (surname, actor)
-    for s in &sentences {
-        find_names(text, s.span, gaz, &mut ex, &mut mentions, &mut persons);
+    let sent_toks: Vec<Vec<Token>> = sentences.iter().map(|s| text::tokens(text, s.span)).collect();
+    for (s, toks) in sentences.iter().zip(&sent_toks) {
+        find_names(text, s.span, toks, gaz, &mut ex, &mut mentions, &mut persons);
     }
     // 3. Bare surnames of known persons ("Nelson stated").
     if !persons.is_empty() {
-        for s in &sentences {
-            for t in text::tokens(text, s.span) {
+        for toks in &sent_toks {
+            for &t in toks {
                 let bare = t.text.trim_end_matches("'s").trim_end_matches("’s");
                 if let Some(&(_, actor)) = persons.iter().find(|(sn, _)| sn == bare) {
                     let span = Span::new(t.span.start, t.span.start + bare.len());
@@ -574,7 +601,7 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
             ex.mention(i);
         }
     }
-    Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz }
+    Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz, sentence_tokens: sent_toks }
 }
 
 /// Is the span inside one of the (sorted) paragraphs?
@@ -604,7 +631,7 @@ fn ambiguous_ok(text: &str, span: Span) -> bool {
         && prev_word
             .rsplit(|c: char| !c.is_alphanumeric() && c != '.')
             .next()
-            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase) && !STOP.contains(&w));
+            .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase) && !stop_set().contains(w));
     // "US" inside all-caps text is a word, not the country.
     let shouting = text[span.start..span.end] == *"US"
         && after.split_whitespace().next().is_some_and(|w| w.len() > 2 && w.chars().all(|c| c.is_uppercase()));
@@ -620,6 +647,15 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
         word_bounded(text, span) && in_paragraphs(paras, span) && !mentions.iter().any(|m| m.span.overlaps(span))
     };
     let state_named = |ex: &Extraction, q: &str| ex.actors.iter().any(|a| a.kind == ActorKind::State && a.qid.as_deref() == Some(q));
+    // All forms are searched in one pass; per form, the same non-overlapping, left-to-right
+    // occurrences as `str::match_indices`.
+    let occ = coref_occurrences(text, gaz);
+    let match_indices = |f: &str| -> Vec<usize> {
+        match &occ {
+            Some(o) => o.get(f).cloned().unwrap_or_default(),
+            None => text.match_indices(f).map(|(p, _)| p).collect(),
+        }
+    };
     let mut added: Vec<Mention> = Vec::new();
     for d in &co.state_descriptions {
         if !state_named(ex, &d.state) {
@@ -627,7 +663,7 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
         }
         let Some(&si) = gaz.state_by_qid.get(&d.state) else { continue };
         let head = d.form.trim_start_matches("the ");
-        for (p, _) in text.match_indices(head) {
+        for p in match_indices(head) {
             let span = Span::new(p, p + head.len());
             let det = text[..p].ends_with("the ") || text[..p].ends_with("The ");
             // "the North Korean ...", "the North Atlantic": the description is the whole noun phrase.
@@ -641,7 +677,7 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
     // Bare councils, in text order.
     let mut found: Vec<(Span, bool)> = Vec::new();
     for f in &co.council.forms {
-        for (p, _) in text.match_indices(f.as_str()) {
+        for p in match_indices(f.as_str()) {
             let span = Span::new(p, p + f.len());
             let det = text[..p].ends_with("the ") || text[..p].ends_with("The ");
             let of = text[span.end..].starts_with(" of");
@@ -680,7 +716,7 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
     // "the country", "the two countries": the last states named before.
     for (forms, n) in [(&co.country.one, 1usize), (&co.country.two, 2usize)] {
         for f in forms {
-            for (p, _) in text.match_indices(f.as_str()) {
+            for p in match_indices(f.as_str()) {
                 let span = Span::new(p, p + f.len());
                 if !free(span, mentions) {
                     continue;
@@ -704,6 +740,50 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
         }
     }
     mentions.extend(added);
+}
+
+/// The coreference forms `definite_descriptions` searches for, compiled once (None when a form
+/// is empty: then it falls back to `str::match_indices`).
+fn coref_ac(gaz: &Gazetteer) -> &'static Option<(AhoCorasick, Vec<String>)> {
+    static AC: OnceLock<Option<(AhoCorasick, Vec<String>)>> = OnceLock::new();
+    AC.get_or_init(|| {
+        let co = &gaz.coref;
+        let mut forms: Vec<String> = Vec::new();
+        let all = co
+            .state_descriptions
+            .iter()
+            .map(|d| d.form.trim_start_matches("the ").to_string())
+            .chain(co.council.forms.iter().cloned())
+            .chain(co.country.one.iter().cloned())
+            .chain(co.country.two.iter().cloned());
+        for f in all {
+            if !forms.contains(&f) {
+                forms.push(f);
+            }
+        }
+        if forms.iter().any(String::is_empty) {
+            return None;
+        }
+        AhoCorasickBuilder::new().build(&forms).ok().map(|ac| (ac, forms))
+    })
+}
+
+/// Per form: start offsets of its non-overlapping occurrences, leftmost first.
+fn coref_occurrences<'g>(text: &str, gaz: &'g Gazetteer) -> Option<HashMap<&'static str, Vec<usize>>> {
+    let (ac, forms) = coref_ac(gaz).as_ref()?;
+    let mut out: HashMap<&'static str, Vec<usize>> = forms.iter().map(|f| (f.as_str(), Vec::new())).collect();
+    let mut last_end: Vec<usize> = vec![0; forms.len()];
+    // Overlapping matches come by end offset; for one pattern (fixed length) that is start order.
+    for m in ac.find_overlapping_iter(text) {
+        let i = m.pattern().as_usize();
+        if m.start() >= last_end[i] {
+            last_end[i] = m.end();
+            if let Some(v) = out.get_mut(forms[i].as_str()) {
+                v.push(m.start());
+            }
+        }
+    }
+    Some(out)
 }
 
 /// The article's home state: the state named (by name or seat) most often, if it leads clearly.
@@ -798,18 +878,19 @@ fn gap_is_space(text: &str, a: &Token, b: &Token) -> bool {
 fn find_names(
     text: &str,
     sent: Span,
+    toks: &[Token],
     gaz: &Gazetteer,
     ex: &mut Extraction,
     mentions: &mut Vec<Mention>,
     persons: &mut Vec<(String, usize)>,
 ) {
-    let toks = text::tokens(text, sent);
-    let spans: Vec<Span> = mentions.iter().map(|m| m.span).collect();
+    // Only mentions overlapping the sentence can cover its tokens.
+    let spans: Vec<Span> = mentions.iter().map(|m| m.span).filter(|s| s.overlaps(sent)).collect();
     let covered = |t: &Token| spans.iter().any(|s| s.overlaps(t.span));
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        let starts = t.is_capitalised() && !covered(t) && !STOP.contains(&t.text);
+        let starts = t.is_capitalised() && !covered(t) && !stop_set().contains(t.text);
         if !starts {
             i += 1;
             continue;
@@ -832,7 +913,7 @@ fn find_names(
         while k < run.len() && gaz.title_words.contains(&run[k].lower().trim_end_matches('.').to_string()) {
             k += 1;
         }
-        let org_word = |t: &Token| ORG_WORDS.contains(&t.text.trim_end_matches("'s").trim_end_matches("’s"));
+        let org_word = |t: &Token| org_word_set().contains(t.text.trim_end_matches("'s").trim_end_matches("’s"));
         // A long title that runs into the name: "... for Industry and Security Alan Estevez",
         // "Secretary of the Treasury Janet L. Yellen". The name starts after the last org word,
         // when a title word heads the chain of capitalised words and connectives before it.
@@ -840,14 +921,14 @@ fn find_names(
         if let Some(last_org) = run[k..].iter().rposition(|t| org_word(t)).map(|p| p + k) {
             let p = last_org + 1;
             if (2..=4).contains(&(run.len() - p)) && !(j < toks.len() && gap_is_space(text, &toks[j - 1], &toks[j]) && toks[j].is_capitalised()) {
-                chain_role = title_chain_start(&toks, i + p, gaz);
+                chain_role = title_chain_start(toks, i + p, gaz);
                 if chain_role.is_some() {
                     k = p;
                 }
             }
         }
         if k > 0 && chain_role.is_none() {
-            chain_role = title_chain_start(&toks, i + k, gaz);
+            chain_role = title_chain_start(toks, i + k, gaz);
         }
         let name_toks = &run[k..];
         let is_org = name_toks.iter().any(|t| org_word(t)) || (k == 0 && run.iter().any(|t| org_word(t)));
@@ -860,12 +941,12 @@ fn find_names(
         let name_span = Span::new(name_toks[0].span.start, name_toks[n - 1].span.start + last_clean.len());
         let name = &text[name_span.start..name_span.end];
         let all_caps = name_toks.iter().all(|t| t.text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
-        if !(2..=4).contains(&n) || all_caps || name_toks.iter().any(|t| STOP.contains(&t.text)) {
+        if !(2..=4).contains(&n) || all_caps || name_toks.iter().any(|t| stop_set().contains(t.text)) {
             i = j;
             continue;
         }
         // Evidence that this is a person.
-        let role_before = role_before(text, sent, name_span.start, gaz).or(chain_role);
+        let role_before = role_before(text, sent, toks, name_span.start, gaz).or(chain_role);
         let titled = k > 0 || role_before.is_some();
         let apposition = apposition_after(text, sent, name_span.end, gaz);
         let next_word = toks.get(j).map(|t| t.lower()).unwrap_or_default();
@@ -928,7 +1009,7 @@ fn title_chain_start(toks: &[Token], at: usize, gaz: &Gazetteer) -> Option<usize
         let t = &toks[k - 1];
         let w = t.lower();
         let connective = matches!(w.as_str(), "of" | "for" | "and" | "the");
-        if !(t.is_capitalised() || connective) || STOP.contains(&t.text) && !connective && !gaz.title_words.contains(&w) {
+        if !(t.is_capitalised() || connective) || stop_set().contains(t.text) && !connective && !gaz.title_words.contains(&w) {
             break;
         }
         if gaz.title_words.contains(w.trim_end_matches('.')) && !connective {
@@ -948,7 +1029,7 @@ fn title_chain_start(toks: &[Token], at: usize, gaz: &Gazetteer) -> Option<usize
 
 /// Start of a role phrase ending right before a name: "Under Secretary of Commerce for
 /// Industry and Security", "Kremlin spokesman", "U.S. Secretary of State".
-fn role_before(text: &str, sent: Span, name_start: usize, gaz: &Gazetteer) -> Option<usize> {
+fn role_before(text: &str, sent: Span, sent_toks: &[Token], name_start: usize, gaz: &Gazetteer) -> Option<usize> {
     let before = &text[sent.start..name_start];
     if !before.ends_with(' ') {
         return None;
@@ -964,14 +1045,22 @@ fn role_before(text: &str, sent: Span, name_start: usize, gaz: &Gazetteer) -> Op
     }
     let start = best?;
     // Extend left over the modifiers of the title: capitalised words, "of", "the", "for", "and".
-    let toks = text::tokens(text, Span::new(sent.start, start));
+    // Tokens of the text before the title: the sentence's own tokens that end before it, unless
+    // one runs across the title's start (then the prefix tokenises differently).
+    let owned;
+    let toks: &[Token] = if sent_toks.iter().any(|t| t.span.start < start && start < t.span.end) {
+        owned = text::tokens(text, Span::new(sent.start, start));
+        &owned
+    } else {
+        &sent_toks[..sent_toks.partition_point(|t| t.span.end <= start)]
+    };
     let mut s = start;
     for t in toks.iter().rev().take(10) {
         let gap = &text[t.span.end..s];
         if !gap.chars().all(|c| c == ' ') {
             break;
         }
-        if t.is_capitalised() && !STOP.contains(&t.text) || matches!(t.text, "of" | "the" | "for" | "and") && t.span.start > sent.start {
+        if t.is_capitalised() && !stop_set().contains(t.text) || matches!(t.text, "of" | "the" | "for" | "and") && t.span.start > sent.start {
             s = t.span.start;
         } else {
             break;

@@ -190,6 +190,51 @@ fn is_boundary(text: &str, para: Span, start: usize, dot: usize, after: usize, q
     true
 }
 
+/// A small, fast, non-cryptographic hasher (FxHash) for the word sets looked up per token.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+pub type FxHashSet<T> = HashSet<T, FxBuild>;
+pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
 /// A word token with its byte span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token<'a> {
@@ -210,13 +255,13 @@ impl Token<'_> {
 /// ("Kim Jong-un", "U.S.", "Shahed-136", "don't"); punctuation is skipped.
 pub fn tokens(text: &str, span: Span) -> Vec<Token<'_>> {
     let s = &text[span.start..span.end];
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut cur: Option<usize> = None;
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    for (k, &(i, c)) in chars.iter().enumerate() {
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
         let inner = matches!(c, '\'' | '’' | '-' | '.' | '&')
             && cur.is_some()
-            && chars.get(k + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+            && it.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
         if c.is_alphanumeric() || inner || (c == '.' && cur.is_some() && is_acronym_tail(s, cur.unwrap_or(0), i)) {
             if cur.is_none() {
                 cur = Some(i);
