@@ -78,7 +78,9 @@ fn actor(kind: ActorKind, label: &str, country: Option<&str>) -> Actor {
 }
 
 fn extraction(actors: Vec<Actor>) -> Extraction {
-    Extraction { actors, ..Extraction::default() }
+    let mut ex = Extraction::default();
+    ex.actors = actors;
+    ex
 }
 
 fn cache_file(dir: &tempfile::TempDir) -> PathBuf {
