@@ -808,6 +808,21 @@ fn home_state(ex: &Extraction, mentions: &[Mention]) -> Option<usize> {
     clear.then_some(first.0)
 }
 
+/// A generic body ("Foreign Ministry") of a given state: one node per state and body.
+fn state_body(st: &StateRow, alias: &str, label: String) -> Actor {
+    Actor {
+        key: format!("org/{}-{}", st.iso2.to_lowercase(), slug(alias)),
+        kind: ActorKind::GovernmentBody,
+        label,
+        qid: None,
+        country: Some(st.qid.clone()),
+        role: None,
+        iso: None,
+        link_method: None,
+        link_confidence: None,
+    }
+}
+
 /// "the Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia":
 /// a generic body takes the state named next to it; otherwise it stays stateless.
 fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, mentions: &mut [Mention]) {
@@ -831,34 +846,11 @@ fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, ment
         let actor = match state {
             Some(&(_, si)) => {
                 let st = &gaz.states[si];
-                Actor {
-                    key: format!("org/{}-{}", st.iso2.to_lowercase(), slug(&g.alias)),
-                    kind: ActorKind::GovernmentBody,
-                    label: format!("{} {}", st.demonyms.first().unwrap_or(&st.name), g.alias),
-                    qid: None,
-                    country: Some(st.qid.clone()),
-                    role: None,
-                    iso: None,
-                    link_method: None,
-                    link_confidence: None,
-                }
+                state_body(st, &g.alias, format!("{} {}", st.demonyms.first().unwrap_or(&st.name), g.alias))
             }
             // Unattached: the body of the article's home state (recognise.generic-home-state).
             None => match home {
-                Some(si) => {
-                    let st = &gaz.states[si];
-                    Actor {
-                        key: format!("org/{}-{}", st.iso2.to_lowercase(), slug(&g.alias)),
-                        kind: ActorKind::GovernmentBody,
-                        label: g.alias.clone(),
-                        qid: None,
-                        country: Some(st.qid.clone()),
-                        role: None,
-                        iso: None,
-                        link_method: None,
-                        link_confidence: None,
-                    }
-                }
+                Some(si) => state_body(&gaz.states[si], &g.alias, g.alias.clone()),
                 None => ex.actors[m.actor].clone(),
             },
         };
