@@ -184,12 +184,11 @@ pub(crate) struct Ctx {
     pub article: String,
     pub last_imposers: Vec<usize>,
     pub last_transfer: Option<(Vec<usize>, Vec<usize>)>,
-    pub last_state: Option<usize>,
 }
 
 impl Ctx {
     fn new(article: &str) -> Ctx {
-        Ctx { article: article.to_string(), last_imposers: Vec::new(), last_transfer: None, last_state: None }
+        Ctx { article: article.to_string(), last_imposers: Vec::new(), last_transfer: None }
     }
 }
 

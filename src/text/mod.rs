@@ -190,50 +190,8 @@ fn is_boundary(text: &str, para: Span, start: usize, dot: usize, after: usize, q
     true
 }
 
-/// A small, fast, non-cryptographic hasher (FxHash) for the word sets looked up per token.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
-pub type FxHashSet<T> = HashSet<T, FxBuild>;
-pub type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+/// Fast non-cryptographic hashing for the word sets looked up per token.
+pub use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A word token with its byte span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
