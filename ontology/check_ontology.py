@@ -37,14 +37,14 @@ CONTRACT = {
 }
 
 CLASSES = [
-    "Article", "Actor", "State", "Organization", "IntergovernmentalOrganization", "GovernmentBody",
+    "Article", "Actor", "State", "FormerState", "Organization", "IntergovernmentalOrganization", "GovernmentBody",
     "Company", "ArmedGroup", "Person", "Event", "Sanction", "WeaponTransfer", "Statement", "Weapon",
     "WeaponCategory", "SanctionMeasure",
 ]
 
 # name -> (superclasses that must be asserted)
 SUBCLASSES = {
-    "State": ["Actor"], "Organization": ["Actor"], "Person": ["Actor"],
+    "State": ["Actor"], "FormerState": ["Actor"], "Organization": ["Actor"], "Person": ["Actor"],
     "IntergovernmentalOrganization": ["Organization"], "GovernmentBody": ["Organization"],
     "Company": ["Organization"], "ArmedGroup": ["Organization"],
     "Sanction": ["Event"], "WeaponTransfer": ["Event"], "Statement": ["Event"],

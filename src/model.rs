@@ -41,6 +41,8 @@ impl Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum ActorKind {
     State,
+    /// A state that no longer exists (the Soviet Union): typed rp:FormerState, not rp:State.
+    FormerState,
     Igo,
     GovernmentBody,
     Company,

@@ -283,6 +283,127 @@ fn transfer_quantity() {
     assert_eq!(ex.transfers[0].quantity, Some(6e6));
 }
 
+#[test]
+fn transfer_reduced_relative_participle_names_the_supplier() {
+    // The participle's subject is the party right before it, even as the object of "on".
+    let ex = run("Washington imposed sanctions on Turkish firms shipping drone engines to Iran.");
+    assert!(transfers(&ex).iter().any(|(s, r, c)| s == TR && r == IR && c == "Components"), "{:?}", transfers(&ex));
+    assert!(!transfers(&ex).iter().any(|(s, _, _)| s == US), "the sanctioning state supplies nothing: {:?}", transfers(&ex));
+    let ex = run("Analysts named Belarusian companies quietly supplying tank parts to Russia.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == "Q184" && r == RU), "{:?}", transfers(&ex));
+}
+
+#[test]
+fn transfer_pronoun_object_of_give_verb() {
+    let ex = run("Cuba became a patron of Angola, supplying it with rifles and training.");
+    assert_eq!(transfers(&ex), vec![("Q241".into(), "Q916".into(), "SmallArms".into())]);
+}
+
+#[test]
+fn transfer_services_accompany_goods() {
+    // "training" and "technical assistance" beside goods are part of that transfer.
+    let ex = run("Iran sent arms, military training and technical assistance to Syria.");
+    assert_eq!(transfers(&ex), vec![(IR.into(), "Q858".into(), "Other".into())]);
+    // Alone, technical assistance is a transfer of technology.
+    let ex = run("Russia provided technical assistance to Iran.");
+    assert_eq!(transfers(&ex), vec![(RU.into(), IR.into(), "MilitaryTechnology".into())]);
+}
+
+#[test]
+fn transfer_relative_clause_names_the_beneficiary() {
+    let ex = run("Belarus is a major provider of spare parts that sustain Russia's war machine.");
+    assert!(transfers(&ex).contains(&("Q184".into(), RU.into(), "Components".into())), "{:?}", transfers(&ex));
+    // Without such a clause nobody receives.
+    assert!(run("Belarus is a major provider of spare parts.").transfers.is_empty());
+}
+
+#[test]
+fn transfer_origin_of_the_goods_supplies_them() {
+    let ex = run("Vietnam ordered Indian patrol boats.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == "Q668" && r == "Q881"), "{:?}", transfers(&ex));
+    let ex = run("Sudan received Iranian-made drones last year.");
+    assert!(transfers(&ex).contains(&(IR.into(), "Q1049".into(), "Drone".into())), "{:?}", transfers(&ex));
+    assert_eq!(ex.transfers[0].evidence.rule, "transfer.origin");
+    // Captured goods have an origin but no supplier; nor does the target of the goods.
+    assert!(run("Ukraine used captured Russian tanks.").transfers.is_empty());
+    assert!(!transfers(&run("Ukraine used drones to destroy Russian tanks.")).iter().any(|(s, _, _)| s == RU));
+}
+
+#[test]
+fn transfer_instrument_of_foreign_origin() {
+    let ex = run("Yemen's rebels attacked the port with Iranian missiles.");
+    assert!(transfers(&ex).iter().any(|(s, _, c)| s == IR && c == "Missile"), "{:?}", transfers(&ex));
+    let ex = run("Ukraine struck the depot with American rockets.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == US && r == UA), "{:?}", transfers(&ex));
+    assert_eq!(ex.transfers[0].evidence.rule, "transfer.instrument");
+    // Possession and hypotheticals are no transfer.
+    assert!(run("Ukraine is armed with American missiles.").transfers.is_empty());
+    assert!(run("Ukraine could strike the depot with American missiles.").transfers.is_empty());
+}
+
+#[test]
+fn transfer_conjoined_verbs_share_the_first_subject() {
+    // "U.N." modifies the first verb's object; the subject of "used" is Russia.
+    let ex = run("Russia ignored U.N. resolutions and used Iranian-made drones against Ukraine.");
+    let t = transfers(&ex);
+    assert!(t.contains(&(IR.into(), RU.into(), "Drone".into())), "{t:?}");
+    assert!(!t.iter().any(|(_, r, _)| r == "Q1065"), "{t:?}");
+}
+
+#[test]
+fn transfer_state_government_and_bodies_act_as_the_state() {
+    let ex = run("The Egyptian government bought fighter jets from France.");
+    let t = &ex.transfers[0];
+    assert_eq!(ex.actors[t.recipients[0]].kind, ActorKind::State, "{:?}", ex.actors[t.recipients[0]]);
+    let ex = run("The State Department approved the sale of tanks to Morocco.");
+    let t = &ex.transfers[0];
+    assert_eq!(ex.actors[t.suppliers[0]].qid.as_deref(), Some(US));
+}
+
+#[test]
+fn transfer_military_sale_of_an_unlisted_item() {
+    // The item is not in the lexicon; the military sale noun makes it one, its head its category.
+    let ex = run("The State Department approved a possible Foreign Military Sale to the Government of Chile of Harbor Security Systems and related support.");
+    let t = transfers(&ex);
+    assert_eq!(t, vec![(US.into(), "Q298".into(), "MilitaryTechnology".into())]);
+    assert_eq!(ex.transfers[0].weapon.label, "Harbor Security Systems");
+    assert_eq!(ex.transfers[0].evidence.rule, "transfer.sale-of");
+    // Without a military noun, "systems" alone is nothing.
+    assert!(run("Chile bought security systems from Spain.").transfers.is_empty());
+}
+
+#[test]
+fn transfer_contents_list_adds_only_named_kinds() {
+    let ex = run("The United States approved a possible Foreign Military Sale to Peru of Coastal Surveillance Radar Systems. The systems consist of antennas; spare parts; support equipment; drones.");
+    let t = transfers(&ex);
+    assert!(t.contains(&(US.into(), "Q419".into(), "Drone".into())), "{t:?}");
+    assert!(!t.iter().any(|(_, _, c)| c == "Components" || c == "Other"), "{t:?}");
+}
+
+#[test]
+fn transfer_offer_is_planned() {
+    let ex = run("Russia made an offer to Vietnam on Su-35 fighters.");
+    assert!(transfers(&ex).iter().any(|(s, r, c)| s == RU && r == "Q881" && c == "Aircraft"), "{:?}", transfers(&ex));
+    assert_eq!(ex.transfers[0].status, "planned");
+}
+
+#[test]
+fn transfer_destination_of_goods() {
+    let ex = run("The navy seized Iranian rifles bound for Somalia.");
+    assert!(transfers(&ex).contains(&(IR.into(), "Q1045".into(), "SmallArms".into())), "{:?}", transfers(&ex));
+    assert_eq!(ex.transfers[0].status, "intercepted");
+    assert_eq!(ex.transfers[0].evidence.rule, "transfer.origin", "the destination frame names the recipient, the origin the supplier");
+}
+
+#[test]
+fn former_state_is_a_party_but_not_a_state() {
+    let ex = run("The Soviet Union supplied Cuba with missiles.");
+    let t = &ex.transfers[0];
+    let sup = &ex.actors[t.suppliers[0]];
+    assert_eq!((sup.kind, sup.qid.as_deref()), (ActorKind::FormerState, Some("Q15180")));
+    assert!(!ex.mentioned.iter().any(|&i| ex.actors[i].kind == ActorKind::State && ex.actors[i].qid.as_deref() == Some("Q15180")));
+}
+
 // ---------------------------------------------------------------- statements and speakers
 
 #[test]

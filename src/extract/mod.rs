@@ -42,6 +42,11 @@ pub(crate) struct Words {
     /// Transfer phrase lists, split into words once.
     pub hypothetical: Phrases,
     pub possession: Phrases,
+    pub beneficiary: FxHashSet<String>,
+    pub military_nouns: Phrases,
+    pub origin_suffixes: FxHashSet<String>,
+    pub capture: Phrases,
+    pub destination: FxHashSet<String>,
     pub status_lists: Vec<(Phrases, &'static str)>,
     /// Measure phrases (longest first) and their concepts, in the same order.
     pub measures: Phrases,
@@ -127,6 +132,11 @@ impl Extractor {
             possessive_pronouns: set(&t.sanction.possessive_pronouns),
             hypothetical: phrases(&t.transfer.hypothetical),
             possession: phrases(&t.transfer.possession_cues),
+            beneficiary: set(&t.transfer.beneficiary_verbs),
+            military_nouns: phrases(&t.transfer.military_nouns),
+            origin_suffixes: set(&t.transfer.origin_suffixes),
+            capture: phrases(&t.transfer.capture_cues),
+            destination: set(&t.transfer.destination_words),
             status_lists: vec![
                 (phrases(&t.transfer.intercepted), "intercepted"),
                 (phrases(&t.transfer.alleged), "alleged"),

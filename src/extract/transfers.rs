@@ -1,7 +1,8 @@
 //! Weapon transfers: "X supplied/shipped/sold W to Y", "Y received/bought W from X",
-//! "W sourced from X", "deliveries of W to Y", "X's arms sales to Y", "a package of W for Y".
+//! "W sourced from X", "deliveries of W to Y", "X's arms sales to Y", "a package of W for Y",
+//! "entities providing W to Y", "W that sustain Y's war", "Y ... with X-made W".
 
-use super::{Clause, Ctx, Extractor, between, evidence, group_actor, is_agent};
+use super::{Clause, Ctx, Extractor, GROUP_NOUNS, between, evidence, group_actor, is_agent};
 use crate::model::{ActorKind, Span, Transfer, Weapon};
 use crate::recognise::{Doc, Form, Mention, WeaponMention};
 
@@ -10,6 +11,8 @@ enum Dir {
     Give,
     Receive,
     Noun,
+    /// "weapons bound for the Houthis": a destination after the goods, no acting subject.
+    Bound,
 }
 
 const BE: &[&str] = &["was", "were", "been", "be", "is", "are", "being"];
@@ -19,9 +22,14 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         return;
     }
     let all: Vec<WeaponMention> = doc.weapons.iter().filter(|w| c.span.contains(w.span)).cloned().collect();
-    let weapons = item_weapons(doc, c, &all);
-    if weapons.is_empty() {
-        return;
+    let mut weapons = item_weapons(doc, c, &all);
+    // An unlisted item named as the object of a military sale.
+    let sold_item = weapons.is_empty();
+    if sold_item {
+        match sale_item(x, doc, c) {
+            Some(w) => weapons.push(w),
+            None => return,
+        }
     }
     let n = c.toks.len();
     let inside_weapon = |k: usize| all.iter().any(|w| w.span.contains(c.toks[k].span));
@@ -40,6 +48,8 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
                 && (c.word(k + 1) == "of" || matches!(prev, "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "any" | "such" | "further" | "continued" | "unlawful" | "illegal" | "illicit" | "new" | "arms" | "weapons" | "military"));
             let dir = if nominal {
                 Dir::Noun
+            } else if x.words.destination.contains(w) && matches!(c.word(k + 1), "for" | "to") {
+                Dir::Bound
             } else if x.words.give.contains(w) {
                 Dir::Give
             } else if x.words.receive.contains(w) {
@@ -54,12 +64,16 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
                 Dir::Give | Dir::Receive => wtok.iter().any(|&p| p > k && p <= k + 20) || wtok.iter().any(|&p| p < k && k - p <= 3),
                 // "arms sales", "deliveries of S-400 systems", "a package of W".
                 Dir::Noun => wtok.iter().any(|&p| p > k && p <= k + 20 || p < k && k - p <= 4),
+                // "Iranian weapons bound for Yemen".
+                Dir::Bound => wtok.iter().any(|&p| p < k && k - p <= 4),
             };
             near.then_some((k, dir))
         })
         .collect();
     if cands.is_empty() {
-        includes(doc, c, &weapons, ctx);
+        if !instrument(x, doc, c, &weapons, ctx) {
+            includes(doc, c, &weapons, ctx);
+        }
         return;
     }
     // The first trigger whose frame finds both parties; else the first one.
@@ -67,7 +81,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     let mut chosen = None;
     let mut best: Option<(usize, usize, Dir, Frame)> = None;
     for &(v, dir) in &cands {
-        if let Some(found) = frame(x, doc, c, ctx, v, dir) {
+        if let Some(found) = frame(x, doc, c, ctx, v, dir, &wtok) {
             if found.0.is_some() && found.1.is_some() {
                 let dist = wtok.iter().map(|&p| p.abs_diff(v)).min().unwrap_or(usize::MAX);
                 if best.as_ref().is_none_or(|b| dist < b.0) {
@@ -90,7 +104,23 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     let mut supplier = supplier;
     let mut recipient = recipient;
     let mut confidence = 0.8;
-    let mut rule = rule;
+    let mut rule = if sold_item { "transfer.sale-of" } else { rule };
+    // "India ordered Russian fighter jets": the origin of the trigger's own goods (the weapon
+    // nearest it) supplies them, unless they were captured.
+    let captured = (0..n).any(|k| x.words.capture.any_at(c, k));
+    let object = weapons.iter().min_by_key(|w| {
+        let p = c.tok_at(w.span.start);
+        (p < v, p.abs_diff(v))
+    });
+    if supplier.is_none() && !captured {
+        if let Some(m) = object.and_then(|w| origin_of(x, doc, c, w)) {
+            if Some(m.actor) != recipient && !recipient.is_some_and(|r| super::state_of(doc, r) == super::state_of(doc, m.actor)) {
+                supplier = Some(m.actor);
+                rule = "transfer.origin";
+                confidence = 0.7;
+            }
+        }
+    }
     // A sentence that names one party continues the last transfer.
     if supplier.is_none() != recipient.is_none() {
         if let Some((s, r)) = &ctx.last_transfer {
@@ -115,7 +145,7 @@ type Frame = (Option<usize>, Option<usize>, &'static str);
 
 /// The argument frame of one trigger: (supplier, recipient, rule id); None when the trigger is
 /// in the scope of a hypothetical.
-fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir) -> Option<Frame> {
+fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir, wtok: &[usize]) -> Option<Frame> {
     let t = &doc.gaz.triggers.transfer;
     let n = c.toks.len();
     let hypothetical = &x.words.hypothetical;
@@ -147,13 +177,46 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
         })
     };
     // The subject: the last acting party before the verb that is not the object of a preposition.
+    // "Russia has ignored U.N. resolutions and used W": the second of two conjoined verbs shares
+    // the subject of the first, so the first candidate counts, not the last.
+    let mut j = v;
+    while j > 0 && matches!(c.word(j - 1), "has" | "have" | "had" | "also" | "then" | "later" | "reportedly" | "allegedly") {
+        j -= 1;
+    }
+    let conjoined = j > 0 && c.word(j - 1) == "and";
     let subject = |doc: &mut Doc| -> Option<usize> {
-        let m = c
+        let mut cands = c
             .mentions
             .iter()
-            .filter(|m| m.span.end <= vstart && (is_agent(doc, m, c) || m.form == Form::Demonym) && !prep_object(c, m) && !relative_between(doc, c, m, vstart))
-            .last()?;
+            .filter(|m| m.span.end <= vstart && (is_agent(doc, m, c) || m.form == Form::Demonym) && !prep_object(c, m) && !relative_between(doc, c, m, vstart));
+        let m = if conjoined { cands.next()? } else { cands.last()? };
         party(doc, m, c, &ctx.article)
+    };
+    // "PRC entities providing critical inputs to Russia": a participle right after a party is a
+    // reduced relative clause, and that party is its subject wherever it stands.
+    let reduced = |doc: &mut Doc| -> Option<usize> {
+        if !c.word(v).ends_with("ing") {
+            return None;
+        }
+        let m = c.mentions.iter().filter(|m| m.span.end <= vstart).last()?;
+        let k = c.tok_at(m.span.end);
+        let gap_ok = v - k <= 3 && (k..v).all(|i| GROUP_NOUNS.contains(&c.word(i)) || c.word(i).ends_with("ly"));
+        if !gap_ok || between(doc, m.span.end, vstart).contains([',', ';', ':', '(', ')', '“', '"']) {
+            return None;
+        }
+        party(doc, m, c, &ctx.article)
+    };
+    // "W that sustain Russia's military industrial base": the relative clause after the goods
+    // names who gets them.
+    let beneficiary = |doc: &mut Doc| -> Option<usize> {
+        (v + 1..n).find_map(|k| {
+            if !matches!(c.word(k), "that" | "which") || !x.words.beneficiary.contains(c.word(k + 1)) || !wtok.iter().any(|&p| p > v && p < k) {
+                return None;
+            }
+            let from = c.toks[k + 1].span.end;
+            let m = c.mentions.iter().find(|m| m.span.start >= from && between(doc, from, m.span.start).split_whitespace().all(|w| matches!(w, "the" | "its" | "their")))?;
+            party(doc, m, c, &ctx.article)
+        })
     };
     // "signed a contract with Y to supply W": Y receives.
     let contract_with = |doc: &mut Doc| -> Option<usize> {
@@ -182,13 +245,22 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
     };
     let (supplier, recipient, rule) = match (dir, passive) {
         (Dir::Give, false) => {
-            let s = subject(doc);
+            let s = reduced(doc).or_else(|| subject(doc));
             // "supplied Y with W": the party right after the verb, then "with".
             let direct = c.mentions.iter().find(|m| m.span.start >= vend && between(doc, vend, m.span.start).trim().is_empty()).copied();
             let r = match direct {
                 Some(m) if doc.text[m.span.end..c.span.end].trim_start().starts_with("with") => party(doc, &m, c, &ctx.article),
                 _ => after_prep(&t.to_preps, doc),
             };
+            // "supplying it with arms": the pronoun is the last other party named before the verb.
+            let r = r.or_else(|| {
+                if !matches!(c.word(v + 1), "it" | "them") || c.word(v + 2) != "with" {
+                    return None;
+                }
+                let ms: Vec<Mention> = c.mentions.iter().filter(|m| m.span.end <= vstart).copied().collect();
+                ms.iter().rev().find_map(|m| party(doc, m, c, &ctx.article).filter(|&p| Some(p) != s))
+            });
+            let r = r.or_else(|| beneficiary(doc));
             match r {
                 Some(r) => (s, Some(r), "transfer.give"),
                 None => (s, contract_with(doc), "transfer.contract-with"),
@@ -200,10 +272,11 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
             (s, r, "transfer.passive")
         }
         (Dir::Receive, false) => {
-            let r = subject(doc);
+            let r = reduced(doc).or_else(|| subject(doc));
             let s = after_prep(&t.from_preps, doc);
             (s, r, "transfer.receive")
         }
+        (Dir::Bound, _) => (after_prep(&t.from_preps, doc), after_prep(&t.to_preps, doc), "transfer.destination"),
         (Dir::Noun, _) => {
             if let Some((s, r)) = between_parties(doc) {
                 (Some(s), Some(r), "transfer.between")
@@ -215,7 +288,10 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
                 let by = ["by".to_string()];
                 let r = after_prep(&t.to_preps, doc).or_else(|| if buying { after_prep(&by, doc) } else { None });
                 let s = if buying && s.is_some() && s == r { after_prep(&t.from_preps[..1], doc) } else { s };
+                let r = r.or_else(|| if buying { None } else { beneficiary(doc) });
                 match (s, r, buying) {
+                    // "India approved the purchase of fighter jets": the subject buys.
+                    (None, None, true) => (None, subject(doc), "transfer.noun"),
                     (None, r, _) => (subject(doc), r, "transfer.noun"),
                     (s, None, true) => (s, subject(doc), "transfer.noun"),
                     (s, r, _) => (s, r, "transfer.noun"),
@@ -229,6 +305,11 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
 /// One transfer per weapon category; a generic "weapons" only when nothing specific is named.
 #[allow(clippy::too_many_arguments)]
 fn push_transfers(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], sup: usize, rec: usize, status: &'static str, rule: &str, confidence: f32) {
+    // Services listed beside goods accompany the goods.
+    let services = &doc.gaz.triggers.transfer.service_heads;
+    let is_service = |w: &WeaponMention| doc.gaz.weapons[w.row].term.rsplit(' ').next().is_some_and(|h| services.iter().any(|s| s.eq_ignore_ascii_case(h)));
+    let goods: Vec<WeaponMention> = weapons.iter().filter(|w| !is_service(w)).cloned().collect();
+    let weapons: &[WeaponMention] = if goods.is_empty() { weapons } else { &goods };
     let specific: Vec<&WeaponMention> = weapons.iter().filter(|w| doc.gaz.weapons[w.row].category != "Other").collect();
     let mut chosen: Vec<&WeaponMention> = if specific.is_empty() { weapons.iter().take(1).collect() } else { specific };
     // Spare parts and components listed beside systems belong to those systems.
@@ -276,7 +357,13 @@ fn includes(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], ctx: &Ctx) {
     if !matches!(status, "agreed" | "planned") {
         return;
     }
-    push_transfers(doc, c, weapons, s[0], r[0], status, "transfer.includes", 0.6);
+    // Generic goods and parts in a list of contents belong to the systems already reported; only
+    // a named kind of item is a transfer of its own.
+    let weapons: Vec<WeaponMention> = weapons.iter().filter(|w| !matches!(doc.gaz.weapons[w.row].category, "Components" | "Other")).cloned().collect();
+    if weapons.is_empty() {
+        return;
+    }
+    push_transfers(doc, c, &weapons, s[0], r[0], status, "transfer.includes", 0.6);
 }
 
 /// The weapons of a sentence that name transferred items: not part of a name ("Ministry of
@@ -343,7 +430,11 @@ fn prep_object(c: &Clause, m: &Mention) -> bool {
     while j > 0 && matches!(c.word(j - 1), "the" | "its" | "their") {
         j -= 1;
     }
-    j > 0 && matches!(c.word(j - 1), "of" | "with" | "in" | "for" | "on" | "at" | "against" | "into" | "from" | "about" | "over")
+    j > 0
+        && matches!(
+            c.word(j - 1),
+            "of" | "with" | "in" | "for" | "on" | "at" | "against" | "into" | "from" | "about" | "over" | "to" | "by" | "under" | "through" | "via" | "like" | "than" | "among" | "toward" | "towards"
+        )
 }
 
 /// "the U.S. will hold accountable those who facilitate the shipment": a relative pronoun
@@ -371,8 +462,8 @@ pub(super) fn finish(doc: &mut Doc) {
     });
 }
 
-/// A party of a transfer: states, organisations, persons with a state; "South Korean firms"
-/// becomes a group with that country.
+/// A party of a transfer: states (for their bodies and officials too), organisations; "South
+/// Korean firms" becomes a group with that country.
 fn party(doc: &mut Doc, m: &Mention, c: &Clause, article: &str) -> Option<usize> {
     let a = &doc.ex.actors[m.actor];
     if doc.gaz.is_news_agency(&a.label) {
@@ -380,7 +471,15 @@ fn party(doc: &mut Doc, m: &Mention, c: &Clause, article: &str) -> Option<usize>
     }
     match (a.kind, m.form) {
         (ActorKind::Igo, _) => Some(m.actor),
+        // "the Indian government", "the Russian military" act as the state itself.
+        (ActorKind::State, Form::Demonym) if STATE_NOUNS.contains(&c.word(c.tok_at(m.span.end))) => Some(m.actor),
         (ActorKind::State, Form::Demonym) => group_actor(doc, article, m, c).or(Some(m.actor)),
+        // Ministries, agencies and armed forces act for their state, as officials do (and as
+        // sanction imposers do).
+        (ActorKind::GovernmentBody, _) if a.country.is_some() => {
+            let st = a.country.as_deref().and_then(|q| doc.gaz.state_actor_by_qid(q))?;
+            Some(doc.ex.intern(st))
+        }
         (ActorKind::Person, _) => {
             let q = a.country.clone()?;
             let st = doc.gaz.state_actor_by_qid(&q)?;
@@ -428,4 +527,94 @@ fn quantity_before(doc: &Doc, start: usize) -> Option<f64> {
         }
     }
     None
+}
+
+/// Nouns after a demonym that name the state itself, not a group of its entities (ANNOTATION:
+/// a state's government, leadership and armed forces resolve to the state).
+const STATE_NOUNS: &[&str] = &["government", "authorities", "administration", "regime", "leadership", "military", "army", "navy", "forces", "state", "side"];
+
+/// Words that end the noun phrase of a sold item.
+const ITEM_STOP: &[&str] = &["for", "to", "at", "with", "which", "that", "in", "from", "by", "under", "including", "as", "valued", "worth", "and"];
+
+/// "a possible Foreign Military Sale to Poland of Mobile Ground Control Approach Systems and
+/// related elements": after a noun that makes the goods military by itself, the "of" phrase is
+/// the item even when the lexicon does not name it; its head noun (a weapons.tsv "head" row)
+/// gives the category (rule transfer.sale-of).
+fn sale_item(x: &Extractor, doc: &Doc, c: &Clause) -> Option<WeaponMention> {
+    let n = c.toks.len();
+    let k = (0..n).find(|&k| x.words.military_nouns.any_at(c, k))?;
+    for j in k + 1..n {
+        if c.word(j) != "of" {
+            continue;
+        }
+        let mut first = j + 1;
+        while matches!(c.word(first), "the" | "a" | "an") {
+            first += 1;
+        }
+        // The phrase runs to punctuation or a stop word, within a few words.
+        let mut last = None;
+        for i in first..n.min(first + 8) {
+            if ITEM_STOP.contains(&c.word(i)) || i > first && !between(doc, c.toks[i - 1].span.end, c.toks[i].span.start).trim().is_empty() {
+                break;
+            }
+            last = Some(i);
+        }
+        let Some(last) = last else { continue };
+        let span = Span::new(c.toks[first].span.start, c.toks[last].span.end);
+        // "to the Government of Poland of ...": a party is not an item.
+        if c.mentions.iter().any(|m| m.span.overlaps(span)) {
+            continue;
+        }
+        if let Some(&row) = doc.gaz.weapon_heads.get(c.word(last)) {
+            return Some(WeaponMention { span, row });
+        }
+    }
+    None
+}
+
+/// The state the goods come from, as the words right before them say: "Russian MiG-29s",
+/// "North Korean-produced missiles", "US-made bombs".
+fn origin_of(x: &Extractor, doc: &Doc, c: &Clause, w: &WeaponMention) -> Option<Mention> {
+    let m = c.mentions.iter().filter(|m| m.span.end <= w.span.start).last()?;
+    if doc.ex.actors[m.actor].kind != ActorKind::State {
+        return None;
+    }
+    let gap = between(doc, m.span.end, w.span.start);
+    let suffixed = gap.strip_prefix('-').map(|g| g.trim_end()).is_some_and(|g| x.words.origin_suffixes.contains(&g.to_lowercase()));
+    let adjacent = gap == " " && m.form == Form::Demonym;
+    (suffixed || adjacent).then_some(*m)
+}
+
+/// "North Korea enhanced its capabilities with Russian technology", "Russia struck Kyiv with
+/// Iranian-made drones": goods of another state's origin used by the clause's subject were
+/// supplied to it (rule transfer.instrument). Returns whether it found one.
+fn instrument(x: &Extractor, doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], ctx: &mut Ctx) -> bool {
+    for w in weapons {
+        let Some(o) = origin_of(x, doc, c, w) else { continue };
+        let k = c.tok_of(&o);
+        if k == 0 || c.word(k - 1) != "with" {
+            continue;
+        }
+        // "armed with Russian missiles" is possession; "could strike with" is not asserted;
+        // "with captured Russian tanks" is no transfer.
+        if k >= 2 && x.words.possession.any_at(c, k - 2) || (0..k).any(|i| x.words.hypothetical.any_at(c, i)) || (0..c.toks.len()).any(|i| x.words.capture.any_at(c, i)) {
+            continue;
+        }
+        let with_start = c.toks[k - 1].span.start;
+        let Some(rec) = c.mentions.iter().copied().find(|m| {
+            m.span.end <= with_start && m.actor != o.actor && (is_agent(doc, m, c) || m.form == Form::Demonym) && !prep_object(c, m)
+        }) else {
+            continue;
+        };
+        let Some(rec) = party(doc, &rec, c, &ctx.article) else { continue };
+        if super::state_of(doc, rec) == super::state_of(doc, o.actor) {
+            continue;
+        }
+        let used: Vec<WeaponMention> = weapons.iter().filter(|v| v.span.start >= w.span.start).cloned().collect();
+        ctx.last_transfer = Some((vec![o.actor], vec![rec]));
+        let st = status(x, c, k - 1, Dir::Noun);
+        push_transfers(doc, c, &used, o.actor, rec, st, "transfer.instrument", 0.6);
+        return true;
+    }
+    false
 }

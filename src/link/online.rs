@@ -542,6 +542,7 @@ enum Failure {
 fn kind_name(kind: ActorKind) -> &'static str {
     match kind {
         ActorKind::State => "state",
+        ActorKind::FormerState => "former-state",
         ActorKind::Igo => "igo",
         ActorKind::GovernmentBody => "government-body",
         ActorKind::Company => "company",

@@ -72,6 +72,7 @@ pub fn actor_iri(actor: &Actor) -> NamedNode {
 fn class_of(kind: ActorKind) -> &'static str {
     match kind {
         ActorKind::State => "State",
+        ActorKind::FormerState => "FormerState",
         ActorKind::Igo => "IntergovernmentalOrganization",
         ActorKind::GovernmentBody => "GovernmentBody",
         ActorKind::Company => "Company",

@@ -55,6 +55,14 @@ pub struct StateRow {
     pub ambiguous: Vec<String>,
 }
 
+/// A state that no longer exists (the Soviet Union): a party of past events, not a current state.
+#[derive(Debug, Clone)]
+pub struct FormerStateRow {
+    pub qid: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct IgoRow {
     pub qid: String,
@@ -92,6 +100,10 @@ pub struct WeaponRow {
     pub term: String,
     pub category: &'static str,
     pub system: bool,
+    /// A head noun ("systems", "equipment") that is an item only as the head of the object of a
+    /// military sale ("a Foreign Military Sale of Mobile Ground Control Approach Systems"):
+    /// never matched on its own.
+    pub head: bool,
     pub qid: Option<String>,
 }
 
@@ -161,6 +173,27 @@ pub struct TransferTriggers {
     /// Hedges that scope over the whole clause before a trigger ("in an attempt to obtain").
     #[serde(default)]
     pub hedges: Vec<String>,
+    /// Verbs of a relative clause after the goods that name who gets them ("goods that sustain
+    /// Russia's military industrial base").
+    #[serde(default)]
+    pub beneficiary_verbs: Vec<String>,
+    /// Transfer nouns that say by themselves that the goods are military ("Foreign Military
+    /// Sale"): their "of" phrase is the item even when the lexicon does not name it.
+    #[serde(default)]
+    pub military_nouns: Vec<String>,
+    /// Suffixes that make a state's name or demonym the origin of the goods ("Iranian-made drones").
+    #[serde(default)]
+    pub origin_suffixes: Vec<String>,
+    /// Last words of items that are services ("technical assistance", "training"): listed beside
+    /// goods they accompany those goods and are no transfer of their own.
+    #[serde(default)]
+    pub service_heads: Vec<String>,
+    /// "captured Russian tanks": goods taken from an enemy have an origin but no supplier.
+    #[serde(default)]
+    pub capture_cues: Vec<String>,
+    /// "weapons bound for the Houthis": words that, before "for"/"to", give the goods' destination.
+    #[serde(default)]
+    pub destination_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]

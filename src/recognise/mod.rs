@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 const STATES: &str = include_str!("../../data/wikidata/states.tsv");
 const IGOS: &str = include_str!("../../data/wikidata/igos.tsv");
+const FORMER_STATES: &str = include_str!("../../data/wikidata/former_states.tsv");
 const BODIES: &str = include_str!("../../data/gazetteer/gov_bodies.tsv");
 const GENERIC_BODIES: &str = include_str!("../../data/gazetteer/generic_bodies.tsv");
 const ORGS: &str = include_str!("../../data/gazetteer/organisations.tsv");
@@ -31,6 +32,7 @@ const COREF: &str = include_str!("../../data/lexicon/coreference.toml");
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
     State(usize),
+    FormerState(usize),
     Igo(usize),
     Body(usize),
     GenericBody(usize),
@@ -58,6 +60,7 @@ struct Pattern {
 /// All bundled knowledge, compiled.
 pub struct Gazetteer {
     pub states: Vec<StateRow>,
+    pub former_states: Vec<FormerStateRow>,
     pub igos: Vec<IgoRow>,
     pub bodies: Vec<BodyRow>,
     pub generic_bodies: Vec<GenericBodyRow>,
@@ -76,6 +79,8 @@ pub struct Gazetteer {
     state_pat: Vec<usize>,
     weapon_ac: AhoCorasick,
     weapon_pat: Vec<usize>,
+    /// Head-noun rows of the weapon lexicon, by lower-cased term.
+    pub weapon_heads: HashMap<String, usize>,
     /// Lower-cased words that occur in titles ("secretary", "minister", "spokesman").
     pub title_words: HashSet<String>,
     title_ac: AhoCorasick,
@@ -108,6 +113,11 @@ impl Gazetteer {
                 seats: multi(&r, "seats"),
                 ambiguous: multi(&r, "ambiguous"),
             })
+            .collect();
+        let former_states: Vec<FormerStateRow> = Tsv::parse("data/wikidata/former_states.tsv", FORMER_STATES)?
+            .rows
+            .into_iter()
+            .map(|(_, r)| FormerStateRow { qid: cell(&r, "qid").unwrap_or_default(), name: cell(&r, "name").unwrap_or_default(), aliases: multi(&r, "aliases") })
             .collect();
         let igos: Vec<IgoRow> = Tsv::parse("data/wikidata/igos.tsv", IGOS)?
             .rows
@@ -162,7 +172,8 @@ impl Gazetteer {
                 problem: format!("unknown category {cat:?}"),
             })?;
             let Some(term) = cell(&r, "term") else { continue };
-            weapons.push(WeaponRow { term, category, system: cell(&r, "kind").as_deref() == Some("system"), qid: cell(&r, "qid") });
+            let kind = cell(&r, "kind").unwrap_or_default();
+            weapons.push(WeaponRow { term, category, system: kind == "system", head: kind == "head", qid: cell(&r, "qid") });
         }
         let titles: Vec<TitleRow> = Tsv::parse("data/lexicon/titles.tsv", TITLES)?
             .rows
@@ -219,6 +230,11 @@ impl Gazetteer {
                 }
             }
         }
+        for (i, f) in former_states.iter().enumerate() {
+            for form in std::iter::once(&f.name).chain(&f.aliases) {
+                add(form, Pattern { entry: Entry::FormerState(i), form: Form::Name, ambiguous: false }, &mut strings, &mut patterns);
+            }
+        }
         for (i, g) in igos.iter().enumerate() {
             for f in &g.forms {
                 add(f, Pattern { entry: Entry::Igo(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
@@ -258,8 +274,13 @@ impl Gazetteer {
         let mut wstrings = Vec::new();
         let mut weapon_pat = Vec::new();
         let mut wseen = HashSet::new();
+        let mut weapon_heads = HashMap::new();
         for (i, w) in weapons.iter().enumerate() {
             let key = w.term.to_lowercase();
+            if w.head {
+                weapon_heads.entry(key).or_insert(i);
+                continue;
+            }
             if wseen.insert(key) {
                 wstrings.push(w.term.clone());
                 weapon_pat.push(i);
@@ -291,6 +312,7 @@ impl Gazetteer {
         let speech_verbs = triggers.statement.speech_verbs.iter().cloned().collect();
         Ok(Gazetteer {
             states,
+            former_states,
             igos,
             bodies,
             generic_bodies,
@@ -308,6 +330,7 @@ impl Gazetteer {
             state_pat: state_idx,
             weapon_ac,
             weapon_pat,
+            weapon_heads,
             title_words,
             title_ac,
             news_agencies,
@@ -332,6 +355,21 @@ impl Gazetteer {
 
     pub fn state_actor_by_qid(&self, qid: &str) -> Option<Actor> {
         self.state_by_qid.get(qid).map(|&i| self.state_actor(i))
+    }
+
+    fn former_state_actor(&self, i: usize) -> Actor {
+        let f = &self.former_states[i];
+        Actor {
+            key: format!("former-state/{}", f.qid),
+            kind: ActorKind::FormerState,
+            label: f.name.clone(),
+            qid: Some(f.qid.clone()),
+            country: None,
+            role: None,
+            iso: None,
+            link_method: Some("offline-table"),
+            link_confidence: Some(1.0),
+        }
     }
 
     pub fn igo_by_qid(&self, qid: &str) -> Option<usize> {
@@ -535,6 +573,7 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
         }
         let actor = match p.entry {
             Entry::State(i) => gaz.state_actor(i),
+            Entry::FormerState(i) => gaz.former_state_actor(i),
             Entry::Igo(i) => gaz.igo_actor(i),
             Entry::Body(i) => gaz.body_actor(i),
             Entry::Org(i) => gaz.org_actor(i),
