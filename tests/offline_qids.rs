@@ -1,7 +1,9 @@
 //! Every Wikidata QID bundled for offline linking must be backed by independent evidence:
-//! - QIDs in data/gazetteer/gov_bodies.tsv, data/gazetteer/organisations.tsv and
-//!   data/lexicon/weapons.tsv appear in data/wikidata/linking_reference.tsv with a label that
-//!   matches the row's name or one of its aliases;
+//! - QIDs in data/gazetteer/gov_bodies.tsv, data/gazetteer/organisations.tsv,
+//!   data/wikidata/former_states.tsv and data/lexicon/weapons.tsv appear in
+//!   data/wikidata/linking_reference.tsv with a label that matches the row's name or one of its
+//!   aliases (for a weapon term, the named system it stands for: its `canonical` cell);
+//! - one QID names one entity: rows sharing a QID share their name (weapons: their canonical);
 //! - QIDs in data/wikidata/states.tsv agree with data/wikidata/reference/states_reference.tsv by
 //!   ISO 3166-1 alpha-2 (where the reference lists several QIDs for a state, any of them).
 //!
@@ -154,7 +156,8 @@ fn bundled_table_qids_are_backed_by_the_reference() {
     for (rel, name_col, alias_col) in [
         ("data/gazetteer/gov_bodies.tsv", "name", Some("aliases")),
         ("data/gazetteer/organisations.tsv", "name", Some("aliases")),
-        ("data/lexicon/weapons.tsv", "term", None),
+        ("data/wikidata/former_states.tsv", "name", Some("aliases")),
+        ("data/lexicon/weapons.tsv", "canonical", None),
     ] {
         let t = Table::read(rel);
         assert!(t.col("qid").is_some(), "{rel}: no qid column");
@@ -166,6 +169,10 @@ fn bundled_table_qids_are_backed_by_the_reference() {
             }
             checked += 1;
             let name = t.get(row, name_col).to_string();
+            if name.is_empty() {
+                problems.push(format!("{rel}:{line}: qid {qid} without a {name_col} cell"));
+                continue;
+            }
             let at = format!("{rel}:{line} {name:?} {qid}");
             if !is_qid(qid) {
                 problems.push(format!("{at}: not a QID"));
