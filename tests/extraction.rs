@@ -396,6 +396,21 @@ fn transfer_destination_of_goods() {
 }
 
 #[test]
+fn transfer_buyer_of_a_purchase_noun() {
+    // The possessor of a buying noun receives; "from" names the seller, "by" the buyer.
+    let ex = run("Egypt's purchase of French fighter jets was completed.");
+    assert_eq!(transfers(&ex), vec![("Q142".into(), "Q79".into(), "Aircraft".into())]);
+    let ex = run("Officials confirmed the acquisition of tanks by Morocco from the United States.");
+    assert_eq!(transfers(&ex), vec![(US.into(), "Q1028".into(), "ArmoredVehicle".into())]);
+}
+
+#[test]
+fn transfer_denial_is_not_asserted() {
+    assert!(run("Iran denied supplying drones to Russia.").transfers.is_empty());
+    assert!(run("The Kremlin denies receiving North Korean missiles.").transfers.is_empty());
+}
+
+#[test]
 fn former_state_is_a_party_but_not_a_state() {
     let ex = run("The Soviet Union supplied Cuba with missiles.");
     let t = &ex.transfers[0];

@@ -47,6 +47,7 @@ pub(crate) struct Words {
     pub origin_suffixes: FxHashSet<String>,
     pub capture: Phrases,
     pub destination: FxHashSet<String>,
+    pub buying: FxHashSet<String>,
     pub status_lists: Vec<(Phrases, &'static str)>,
     /// Measure phrases (longest first) and their concepts, in the same order.
     pub measures: Phrases,
@@ -137,6 +138,7 @@ impl Extractor {
             origin_suffixes: set(&t.transfer.origin_suffixes),
             capture: phrases(&t.transfer.capture_cues),
             destination: set(&t.transfer.destination_words),
+            buying: set(&t.transfer.buying_nouns),
             status_lists: vec![
                 (phrases(&t.transfer.intercepted), "intercepted"),
                 (phrases(&t.transfer.alleged), "alleged"),

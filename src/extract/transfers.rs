@@ -281,20 +281,20 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
             if let Some((s, r)) = between_parties(doc) {
                 (Some(s), Some(r), "transfer.between")
             } else {
-                // "X's deliveries to Y", "the purchase of W from X", "arms sales to Y".
-                let s = after_prep(&t.from_preps, doc).or_else(|| modifier(doc, c, vstart).and_then(|m| party(doc, &m, c, &ctx.article)));
-                let buying = matches!(c.word(v), "purchase" | "purchases" | "acquisition" | "acquisitions" | "procurement" | "order" | "orders");
-                // "the purchase of W from X by Y": the buyer follows "by".
-                let by = ["by".to_string()];
-                let r = after_prep(&t.to_preps, doc).or_else(|| if buying { after_prep(&by, doc) } else { None });
-                let s = if buying && s.is_some() && s == r { after_prep(&t.from_preps[..1], doc) } else { s };
-                let r = r.or_else(|| if buying { None } else { beneficiary(doc) });
-                match (s, r, buying) {
-                    // "India approved the purchase of fighter jets": the subject buys.
-                    (None, None, true) => (None, subject(doc), "transfer.noun"),
-                    (None, r, _) => (subject(doc), r, "transfer.noun"),
-                    (s, None, true) => (s, subject(doc), "transfer.noun"),
-                    (s, r, _) => (s, r, "transfer.noun"),
+                let modified = |doc: &mut Doc| modifier(doc, c, vstart).and_then(|m| party(doc, &m, c, &ctx.article));
+                if x.words.buying.contains(c.word(v)) {
+                    // "Turkey's purchase of S-400s from Russia", "the purchase of W from X by Y",
+                    // "India approved the purchase of fighter jets": the buyer is the possessor,
+                    // the "by" phrase or the subject; the seller follows "from".
+                    let (from, by) = (["from".to_string()], ["by".to_string()]);
+                    let s = after_prep(&from, doc);
+                    let r = after_prep(&t.to_preps, doc).or_else(|| after_prep(&by, doc)).or_else(|| modified(doc)).or_else(|| subject(doc));
+                    (s, r, "transfer.noun")
+                } else {
+                    // "X's deliveries to Y", "arms sales to Y", "provider of W that sustain Y's war".
+                    let s = after_prep(&t.from_preps, doc).or_else(|| modified(doc)).or_else(|| subject(doc));
+                    let r = after_prep(&t.to_preps, doc).or_else(|| beneficiary(doc));
+                    (s, r, "transfer.noun")
                 }
             }
         }

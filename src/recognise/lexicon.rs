@@ -194,6 +194,9 @@ pub struct TransferTriggers {
     /// "weapons bound for the Houthis": words that, before "for"/"to", give the goods' destination.
     #[serde(default)]
     pub destination_words: Vec<String>,
+    /// Transfer nouns seen from the buyer's side: their possessor or subject receives.
+    #[serde(default)]
+    pub buying_nouns: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
