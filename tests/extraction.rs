@@ -411,6 +411,33 @@ fn transfer_denial_is_not_asserted() {
 }
 
 #[test]
+fn transfer_goods_belong_to_their_own_trigger() {
+    // The technology is received by the supplier of the shells: not one more transfer to Russia.
+    let ex = run("Iran shipped drones to Russia and received fighter jets in return.");
+    assert_eq!(transfers(&ex), vec![(IR.into(), RU.into(), "Drone".into())]);
+    // Two complete frames in one sentence give two transfers.
+    let ex = run("Germany sent tanks to Ukraine and Norway delivered howitzers to Poland.");
+    let t = transfers(&ex);
+    assert!(t.contains(&("Q183".into(), UA.into(), "ArmoredVehicle".into())), "{t:?}");
+    assert!(t.contains(&("Q20".into(), PL.into(), "Artillery".into())), "{t:?}");
+    assert!(!t.contains(&("Q183".into(), UA.into(), "Artillery".into())), "{t:?}");
+}
+
+#[test]
+fn the_month_may_is_no_modal() {
+    let ex = run("SEOUL, May 2 (Reuters) - North Korea has sent shells to Russia.");
+    assert_eq!(transfers(&ex), vec![(KP.into(), RU.into(), "Ammunition".into())]);
+    assert!(run("North Korea may send shells to Russia.").transfers.is_empty());
+}
+
+#[test]
+fn dateline_is_not_part_of_reported_speech() {
+    let ex = run("SEOUL, Oct. 3 (Yonhap) -- The North fired two ballistic missiles into the sea, the Joint Chiefs of Staff said.");
+    let q = speakers(&ex);
+    assert!(q.iter().any(|(_, quote)| quote.starts_with("The North fired")), "{q:?}");
+}
+
+#[test]
 fn former_state_is_a_party_but_not_a_state() {
     let ex = run("The Soviet Union supplied Cuba with missiles.");
     let t = &ex.transfers[0];

@@ -217,7 +217,14 @@ impl<'a> Clause<'a> {
     /// `toks` are the sentence's tokens (`text::tokens` of its span).
     fn new(doc: &Doc<'a>, si: usize, toks: Vec<text::Token<'a>>) -> Clause<'a> {
         let span = doc.sentences[si].span;
-        let lower = toks.iter().map(|t| t.lower()).collect();
+        let mut lower: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+        // "May 2", "2 May": the month, not the modal that marks a hypothetical.
+        for k in 0..toks.len() {
+            let digit = |i: Option<&text::Token>| i.is_some_and(|t| t.text.starts_with(|c: char| c.is_ascii_digit()));
+            if toks[k].text == "May" && (digit(toks.get(k + 1)) || k > 0 && digit(toks.get(k - 1))) {
+                lower[k] = "may-month".to_string();
+            }
+        }
         // Mentions are sorted by start: only those starting inside the span can be contained.
         let from = doc.mentions.partition_point(|m| m.span.start < span.start);
         let mentions = doc.mentions[from..].iter().take_while(|m| m.span.start <= span.end).filter(|m| span.contains(m.span)).copied().collect();

@@ -490,6 +490,8 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         let starts_quote = j < n && in_quote(j);
         let vstart = c.toks[k].span.start;
         let before_clause = doc.text[c.span.start..vstart].trim_end();
+        // "SEOUL, May 2 (Reuters) - ...": the dateline is the agency's, not the speaker's.
+        let before_clause = &before_clause[text::dateline_len(before_clause)..];
         // "CLAUSE, X said." — the speaker (or pronoun, or role phrase) follows the last comma.
         let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().count();
         let verb_late = vstart > c.span.start

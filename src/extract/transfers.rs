@@ -78,10 +78,12 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     }
     // The first trigger whose frame finds both parties; else the first one.
     // Among those, the one nearest to a weapon ("gave a statement on ... the transfer of arms").
+    let mut frames: Vec<(usize, Dir, Frame)> = Vec::new();
     let mut chosen = None;
     let mut best: Option<(usize, usize, Dir, Frame)> = None;
     for &(v, dir) in &cands {
         if let Some(found) = frame(x, doc, c, ctx, v, dir, &wtok) {
+            frames.push((v, dir, found));
             if found.0.is_some() && found.1.is_some() {
                 let dist = wtok.iter().map(|&p| p.abs_diff(v)).min().unwrap_or(usize::MAX);
                 if best.as_ref().is_none_or(|b| dist < b.0) {
@@ -95,19 +97,55 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     if let Some((_, v, dir, found)) = best {
         chosen = Some((v, dir, found));
     }
-    let Some((v, dir, (supplier, recipient, rule))) = chosen else { return };
-    if supplier.is_none() && recipient.is_none() {
+    let Some(chosen) = chosen else { return };
+    let (cs, cr, _) = chosen.2;
+    if cs.is_none() && cr.is_none() {
         // "The package will include: ...": contents of the transfer just reported.
         includes(doc, c, &weapons, ctx);
         return;
     }
-    let mut supplier = supplier;
-    let mut recipient = recipient;
+    // "X sent shells to Y and received technology in return": goods after another trigger belong
+    // to that trigger when its frame is complete; when its one party contradicts the chosen
+    // frame's direction, they belong to neither.
+    let mut groups: Vec<((usize, Dir, Frame), Vec<WeaponMention>)> = vec![(chosen, Vec::new())];
+    for (w, &p) in weapons.iter().zip(&wtok) {
+        let own = frames.iter().filter(|f| f.0 < p).max_by_key(|f| f.0).copied();
+        let target = match own {
+            Some(f) if f.0 != chosen.0 => {
+                let (s, r, _) = f.2;
+                if s.is_some() && r.is_some() {
+                    Some(f)
+                } else if r.is_some() && r == cs || s.is_some() && s == cr {
+                    None
+                } else {
+                    Some(chosen)
+                }
+            }
+            _ => Some(chosen),
+        };
+        let Some(target) = target else { continue };
+        match groups.iter_mut().find(|g| g.0.0 == target.0) {
+            Some(g) => g.1.push(w.clone()),
+            None => groups.push((target, vec![w.clone()])),
+        }
+    }
+    for ((v, dir, found), ws) in groups {
+        if !ws.is_empty() {
+            complete(x, doc, c, ctx, v, dir, found, &ws, sold_item);
+        }
+    }
+}
+
+/// One trigger's transfer: fill a missing supplier from the goods' origin or a missing party
+/// from the transfer just reported, then record one transfer per weapon category.
+#[allow(clippy::too_many_arguments)]
+fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, dir: Dir, found: Frame, weapons: &[WeaponMention], sold_item: bool) {
+    let (mut supplier, mut recipient, rule) = found;
     let mut confidence = 0.8;
     let mut rule = if sold_item { "transfer.sale-of" } else { rule };
     // "India ordered Russian fighter jets": the origin of the trigger's own goods (the weapon
     // nearest it) supplies them, unless they were captured.
-    let captured = (0..n).any(|k| x.words.capture.any_at(c, k));
+    let captured = (0..c.toks.len()).any(|k| x.words.capture.any_at(c, k));
     let object = weapons.iter().min_by_key(|w| {
         let p = c.tok_at(w.span.start);
         (p < v, p.abs_diff(v))
@@ -138,7 +176,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     }
     ctx.last_transfer = Some((vec![sup], vec![rec]));
     let status = status(x, c, v, dir);
-    push_transfers(doc, c, &weapons, sup, rec, status, rule, confidence);
+    push_transfers(doc, c, weapons, sup, rec, status, rule, confidence);
 }
 
 type Frame = (Option<usize>, Option<usize>, &'static str);

@@ -240,6 +240,20 @@ fn is_acronym_tail(s: &str, start: usize, dot: usize) -> bool {
     t.contains('.') && t.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
 }
 
+/// The length in bytes of a news dateline at the start of a sentence ("SEOUL, Oct. 19 (Yonhap) --",
+/// "WASHINGTON, November 1, 2024 - ", "KYIV (Reuters) — "): where the agency's words end and the
+/// reported ones begin. 0 when there is none.
+pub fn dateline_len(s: &str) -> usize {
+    static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^[A-Z][A-Z.'\- ]{1,30}(?:, [A-Z][A-Za-z.'\- ]{1,30})?(?:, [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—])\s+",
+        )
+        .ok()
+    });
+    re.as_ref().and_then(|r| r.find(s)).map(|m| m.end()).unwrap_or(0)
+}
+
 /// Byte offset → character offset, for publishing offsets that any language can index with.
 pub fn char_offset(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].chars().count()
@@ -248,6 +262,20 @@ pub fn char_offset(text: &str, byte: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn datelines() {
+        for (s, rest) in [
+            ("SEOUL, Oct. 19 (Yonhap) -- Hanwha signed a deal.", "Hanwha signed a deal."),
+            ("WASHINGTON, November 1, 2024 - The State Department approved it.", "The State Department approved it."),
+            ("KYIV, Ukraine (AP) — Drones hit the city.", "Drones hit the city."),
+            ("MOSCOW (Reuters) - Russia said so.", "Russia said so."),
+            ("The UK - and France - agreed.", "The UK - and France - agreed."),
+            ("North Korea sent shells.", "North Korea sent shells."),
+        ] {
+            assert_eq!(&s[dateline_len(s)..], rest, "{s}");
+        }
+    }
 
     fn split(t: &str) -> Vec<&str> {
         sentences(t).iter().map(|s| &t[s.span.start..s.span.end]).collect()
