@@ -438,6 +438,22 @@ fn dateline_is_not_part_of_reported_speech() {
 }
 
 #[test]
+fn transfer_government_of_a_state() {
+    // "the Government of X" is X, as recipient after "to" and as subject.
+    let ex = run("Washington approved a possible Foreign Military Sale to the Government of the Philippines of F-16 aircraft.");
+    assert_eq!(transfers(&ex), vec![(US.into(), "Q928".into(), "Aircraft".into())]);
+    let ex = run("The Government of Chile has requested to buy tanks from Germany.");
+    assert_eq!(transfers(&ex), vec![("Q183".into(), "Q298".into(), "ArmoredVehicle".into())]);
+    assert_eq!(ex.transfers[0].status, "planned");
+}
+
+#[test]
+fn transfer_contents_of_a_named_object_are_part_of_it() {
+    let ex = run("Spain will sell radar systems to Chile, which consist of antennas, test equipment and spare parts.");
+    assert_eq!(transfers(&ex), vec![("Q29".into(), "Q298".into(), "MilitaryTechnology".into())]);
+}
+
+#[test]
 fn former_state_is_a_party_but_not_a_state() {
     let ex = run("The Soviet Union supplied Cuba with missiles.");
     let t = &ex.transfers[0];

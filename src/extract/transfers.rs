@@ -174,9 +174,24 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
     if sup == rec || super::state_of(doc, sup).is_some() && super::state_of(doc, sup) == super::state_of(doc, rec) {
         return;
     }
+    // "buy GCA systems, which consist of radios; test equipment; spare parts": once the object is
+    // named, generic goods and parts in the list of its contents are part of it.
+    let n = c.toks.len();
+    let cues = &doc.gaz.triggers.transfer.include_cues;
+    let mut weapons = weapons.to_vec();
+    if let Some(q) = (v + 1..n).find(|&k| cues.iter().any(|q| q == c.word(k))) {
+        let tok = |w: &WeaponMention| c.tok_at(w.span.start);
+        let object_named = (v + 1..q).any(|k| doc.gaz.weapon_heads.contains_key(c.word(k))) || weapons.iter().any(|w| (v + 1..q).contains(&tok(w)));
+        if object_named {
+            weapons.retain(|w| tok(w) < q || !matches!(doc.gaz.weapons[w.row].category, "Components" | "Other"));
+        }
+    }
+    if weapons.is_empty() {
+        return;
+    }
     ctx.last_transfer = Some((vec![sup], vec![rec]));
     let status = status(x, c, v, dir);
-    push_transfers(doc, c, weapons, sup, rec, status, rule, confidence);
+    push_transfers(doc, c, &weapons, sup, rec, status, rule, confidence);
 }
 
 type Frame = (Option<usize>, Option<usize>, &'static str);
@@ -205,7 +220,9 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
                 return None;
             }
             let from = c.toks[k].span.end;
-            let m = c.mentions.iter().find(|m| m.span.start >= from && between(doc, from, m.span.start).split_whitespace().count() <= 3)?;
+            // Within three words, articles not counted ("to the Government of the Philippines").
+            let near = |m: &&Mention| between(doc, from, m.span.start).split_whitespace().filter(|w| !matches!(*w, "the" | "a" | "an")).count() <= 3;
+            let m = c.mentions.iter().find(|m| m.span.start >= from && near(m))?;
             // "to China's Taiwan region": the possessed state is the party.
             let m = match c.mentions.iter().find(|o| o.span.start > m.span.end && matches!(between(doc, m.span.end, o.span.start).trim(), "'s" | "’s")) {
                 Some(o) if doc.ex.actors[o.actor].kind == ActorKind::State => o,
@@ -467,6 +484,10 @@ fn prep_object(c: &Clause, m: &Mention) -> bool {
     let mut j = k;
     while j > 0 && matches!(c.word(j - 1), "the" | "its" | "their") {
         j -= 1;
+    }
+    // "the Government of Poland has requested": the state is the government's, the subject.
+    if j >= 2 && c.word(j - 1) == "of" && STATE_NOUNS.contains(&c.word(j - 2)) {
+        return false;
     }
     j > 0
         && matches!(
