@@ -454,6 +454,16 @@ fn transfer_contents_of_a_named_object_are_part_of_it() {
 }
 
 #[test]
+fn transfer_speaker_is_not_the_party() {
+    // The speaker of "said" neither supplies nor modifies the transfer noun after it.
+    let ex = run("Ukraine's foreign ministry said the deliveries of Iranian missiles to Russia posed a threat.");
+    assert_eq!(transfers(&ex), vec![(IR.into(), RU.into(), "Missile".into())]);
+    // "announced" without "that" is the act itself.
+    let ex = run("Germany announced deliveries of tanks to Ukraine.");
+    assert_eq!(transfers(&ex), vec![("Q183".into(), UA.into(), "ArmoredVehicle".into())]);
+}
+
+#[test]
 fn former_state_is_a_party_but_not_a_state() {
     let ex = run("The Soviet Union supplied Cuba with missiles.");
     let t = &ex.transfers[0];

@@ -243,7 +243,7 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
         let mut cands = c
             .mentions
             .iter()
-            .filter(|m| m.span.end <= vstart && (is_agent(doc, m, c) || m.form == Form::Demonym) && !prep_object(c, m) && !relative_between(doc, c, m, vstart));
+            .filter(|m| m.span.end <= vstart && (is_agent(doc, m, c) || m.form == Form::Demonym) && !prep_object(c, m) && !clause_between(x, c, m, vstart));
         let m = if conjoined { cands.next()? } else { cands.last()? };
         party(doc, m, c, &ctx.article)
     };
@@ -336,7 +336,7 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
             if let Some((s, r)) = between_parties(doc) {
                 (Some(s), Some(r), "transfer.between")
             } else {
-                let modified = |doc: &mut Doc| modifier(doc, c, vstart).and_then(|m| party(doc, &m, c, &ctx.article));
+                let modified = |doc: &mut Doc| modifier(x, doc, c, vstart).and_then(|m| party(doc, &m, c, &ctx.article));
                 if x.words.buying.contains(c.word(v)) {
                     // "Turkey's purchase of S-400s from Russia", "the purchase of W from X by Y",
                     // "India approved the purchase of fighter jets": the buyer is the possessor,
@@ -496,13 +496,15 @@ fn prep_object(c: &Clause, m: &Mention) -> bool {
         )
 }
 
-/// "the U.S. will hold accountable those who facilitate the shipment": a relative pronoun
-/// between the mention and the trigger starts another clause.
-fn relative_between(doc: &Doc, c: &Clause, m: &Mention, vstart: usize) -> bool {
-    let _ = doc;
+/// "the U.S. will hold accountable those who facilitate the shipment", "Ukraine said the
+/// deliveries ...": a relative pronoun or a verb of saying between the mention and the trigger
+/// starts another clause, whose subject the mention is not.
+fn clause_between(x: &Extractor, c: &Clause, m: &Mention, vstart: usize) -> bool {
     let a = c.tok_at(m.span.end);
     let b = c.tok_at(vstart);
-    (a..b).any(|k| matches!(c.word(k), "who" | "which" | "whom" | "whose"))
+    // "announced deliveries of tanks" is the act itself; "announced that ..." reports one.
+    let says = |k: usize| x.words.speech.contains(c.word(k)) && (!x.words.that_verbs.contains(c.word(k)) || c.word(k + 1) == "that");
+    (a..b).any(|k| matches!(c.word(k), "who" | "which" | "whom" | "whose") || says(k))
 }
 
 /// Document-level: a transfer of generic "weapons"/"arms" (category Other) is dropped where the
@@ -549,10 +551,14 @@ fn party(doc: &mut Doc, m: &Mention, c: &Clause, article: &str) -> Option<usize>
 }
 
 /// The party right before a transfer noun: "Russia's deliveries", "U.S. arms sales".
-fn modifier(doc: &Doc, c: &Clause, before: usize) -> Option<Mention> {
+/// Two modifier words at most, and no determiner or verb among them ("Ukraine's ministry said
+/// the deliveries": no modifier).
+fn modifier(x: &Extractor, doc: &Doc, c: &Clause, before: usize) -> Option<Mention> {
     let m = c.mentions.iter().filter(|m| m.span.end <= before).last()?;
     let gap = between(doc, m.span.end, before).trim().trim_start_matches("'s").trim_start_matches("’s").trim();
-    (gap.split_whitespace().count() <= 2).then_some(*m)
+    let words: Vec<String> = gap.split_whitespace().map(str::to_lowercase).collect();
+    let plain = words.iter().all(|w| !matches!(w.as_str(), "the" | "a" | "an" | "this" | "these" | "that" | "those" | "its" | "their") && !x.words.speech.contains(w) && !x.words.give.contains(w) && !x.words.receive.contains(w));
+    (words.len() <= 2 && plain).then_some(*m)
 }
 
 fn status(x: &Extractor, c: &Clause, v: usize, dir: Dir) -> &'static str {
