@@ -44,6 +44,8 @@ pub(crate) struct Words {
     pub possession: Phrases,
     pub beneficiary: FxHashSet<String>,
     pub military_nouns: Phrases,
+    /// The same phrases as one automaton: most sentences have none, and this says so at once.
+    pub military_ac: aho_corasick::AhoCorasick,
     pub origin_suffixes: FxHashSet<String>,
     pub capture: Phrases,
     pub destination: FxHashSet<String>,
@@ -135,6 +137,10 @@ impl Extractor {
             possession: phrases(&t.transfer.possession_cues),
             beneficiary: set(&t.transfer.beneficiary_verbs),
             military_nouns: phrases(&t.transfer.military_nouns),
+            military_ac: aho_corasick::AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(&t.transfer.military_nouns)
+                .map_err(|e| crate::Error::Data { file: "data/lexicon/triggers.toml", line: 0, problem: e.to_string() })?,
             origin_suffixes: set(&t.transfer.origin_suffixes),
             capture: phrases(&t.transfer.capture_cues),
             destination: set(&t.transfer.destination_words),

@@ -606,6 +606,9 @@ const ITEM_STOP: &[&str] = &["for", "to", "at", "with", "which", "that", "in", "
 /// the item even when the lexicon does not name it; its head noun (a weapons.tsv "head" row)
 /// gives the category (rule transfer.sale-of).
 fn sale_item(x: &Extractor, doc: &Doc, c: &Clause) -> Option<WeaponMention> {
+    if !x.words.military_ac.is_match(&doc.text[c.span.start..c.span.end]) {
+        return None;
+    }
     let n = c.toks.len();
     let k = (0..n).find(|&k| x.words.military_nouns.any_at(c, k))?;
     for j in k + 1..n {
