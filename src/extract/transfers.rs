@@ -183,7 +183,7 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
         let tok = |w: &WeaponMention| c.tok_at(w.span.start);
         let object_named = (v + 1..q).any(|k| doc.gaz.weapon_heads.contains_key(c.word(k))) || weapons.iter().any(|w| (v + 1..q).contains(&tok(w)));
         if object_named {
-            weapons.retain(|w| tok(w) < q || !matches!(doc.gaz.weapons[w.row].category, "Components" | "Other"));
+            weapons.retain(|w| tok(w) < q || !accompanies(doc, w));
         }
     }
     if weapons.is_empty() {
@@ -357,6 +357,12 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
     Some((supplier, recipient, rule))
 }
 
+/// Parts and generic goods ("spare parts", "equipment"): listed beside or inside a named system,
+/// they belong to it and are no transfer of their own.
+fn accompanies(doc: &Doc, w: &WeaponMention) -> bool {
+    matches!(doc.gaz.weapons[w.row].category, "Components" | "Other")
+}
+
 /// One transfer per weapon category; a generic "weapons" only when nothing specific is named.
 #[allow(clippy::too_many_arguments)]
 fn push_transfers(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], sup: usize, rec: usize, status: &'static str, rule: &str, confidence: f32) {
@@ -368,7 +374,7 @@ fn push_transfers(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], sup: usi
     let specific: Vec<&WeaponMention> = weapons.iter().filter(|w| doc.gaz.weapons[w.row].category != "Other").collect();
     let mut chosen: Vec<&WeaponMention> = if specific.is_empty() { weapons.iter().take(1).collect() } else { specific };
     // Spare parts and components listed beside systems belong to those systems.
-    if chosen.iter().any(|w| !matches!(doc.gaz.weapons[w.row].category, "Components" | "Other")) {
+    if chosen.iter().any(|w| !accompanies(doc, w)) {
         chosen.retain(|w| doc.gaz.weapons[w.row].category != "Components");
     }
     let mut seen = Vec::new();
@@ -414,7 +420,7 @@ fn includes(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], ctx: &Ctx) {
     }
     // Generic goods and parts in a list of contents belong to the systems already reported; only
     // a named kind of item is a transfer of its own.
-    let weapons: Vec<WeaponMention> = weapons.iter().filter(|w| !matches!(doc.gaz.weapons[w.row].category, "Components" | "Other")).cloned().collect();
+    let weapons: Vec<WeaponMention> = weapons.iter().filter(|w| !accompanies(doc, w)).cloned().collect();
     if weapons.is_empty() {
         return;
     }

@@ -340,17 +340,7 @@ impl Gazetteer {
 
     pub fn state_actor(&self, i: usize) -> Actor {
         let s = &self.states[i];
-        Actor {
-            key: format!("state/{}", s.qid),
-            kind: ActorKind::State,
-            label: s.name.clone(),
-            qid: Some(s.qid.clone()),
-            country: None,
-            role: None,
-            iso: Some(s.iso2.clone()),
-            link_method: Some("offline-table"),
-            link_confidence: Some(1.0),
-        }
+        Actor { iso: Some(s.iso2.clone()), ..table_actor(format!("state/{}", s.qid), ActorKind::State, &s.name, &s.qid) }
     }
 
     pub fn state_actor_by_qid(&self, qid: &str) -> Option<Actor> {
@@ -359,17 +349,7 @@ impl Gazetteer {
 
     fn former_state_actor(&self, i: usize) -> Actor {
         let f = &self.former_states[i];
-        Actor {
-            key: format!("former-state/{}", f.qid),
-            kind: ActorKind::FormerState,
-            label: f.name.clone(),
-            qid: Some(f.qid.clone()),
-            country: None,
-            role: None,
-            iso: None,
-            link_method: Some("offline-table"),
-            link_confidence: Some(1.0),
-        }
+        table_actor(format!("former-state/{}", f.qid), ActorKind::FormerState, &f.name, &f.qid)
     }
 
     pub fn igo_by_qid(&self, qid: &str) -> Option<usize> {
@@ -378,17 +358,7 @@ impl Gazetteer {
 
     pub fn igo_actor(&self, i: usize) -> Actor {
         let g = &self.igos[i];
-        Actor {
-            key: format!("org/{}", g.qid),
-            kind: ActorKind::Igo,
-            label: g.name.clone(),
-            qid: Some(g.qid.clone()),
-            country: None,
-            role: None,
-            iso: None,
-            link_method: Some("offline-table"),
-            link_confidence: Some(1.0),
-        }
+        table_actor(format!("org/{}", g.qid), ActorKind::Igo, &g.name, &g.qid)
     }
 
     fn body_actor(&self, i: usize) -> Actor {
@@ -443,6 +413,22 @@ impl Gazetteer {
 
     pub fn is_news_agency(&self, label: &str) -> bool {
         self.news_agencies.contains(label)
+    }
+}
+
+/// An actor whose QID comes from a bundled table (states, former states, IGOs): linked offline,
+/// with full confidence.
+fn table_actor(key: String, kind: ActorKind, label: &str, qid: &str) -> Actor {
+    Actor {
+        key,
+        kind,
+        label: label.to_string(),
+        qid: Some(qid.to_string()),
+        country: None,
+        role: None,
+        iso: None,
+        link_method: Some("offline-table"),
+        link_confidence: Some(1.0),
     }
 }
 
