@@ -635,3 +635,45 @@ fn throughput() {
     let s = t0.elapsed().as_secs_f64();
     println!("{:.1} MB/s ({} bytes in {:.2}s)", bytes as f64 / s / 1e6, bytes, s);
 }
+
+// ---- Statements as news writes them (issue 10) ----
+
+#[test]
+fn statement_open_quote_runs_to_paragraph_end() {
+    // statement.open-quote: the closing mark comes only after the next paragraph.
+    let t = "“The harbour will stay open to every ship,” Governor Anna Berg told reporters. “That means the port authority keeps its promises to the fishermen.\n“And so the river stays free,” she added.";
+    let ex = run(t);
+    let q: Vec<String> = speakers(&ex).into_iter().filter(|(s, _)| s.ends_with("Anna Berg")).map(|(_, q)| q).collect();
+    assert!(ex.statements.iter().any(|s| s.evidence.rule == "statement.open-quote"));
+    assert!(q.iter().any(|q| q.starts_with("That means the port authority keeps its promises")), "{q:?}");
+    assert!(q.iter().any(|q| q == "And so the river stays free"), "{q:?}");
+}
+
+#[test]
+fn titled_surname_alone_is_a_person() {
+    // recognise.titled-surname: "President Obama" with no first name.
+    let ex = run("President Halvorsen said Monday that the new road would open in the spring.");
+    assert_eq!(speakers(&ex), vec![("Halvorsen".to_string(), "the new road would open in the spring".to_string())]);
+}
+
+#[test]
+fn speaker_after_quote_over_a_long_apposition() {
+    let ex = run("“Our agreement covers the training of every new crew member this year,” the ministry’s principal deputy press secretary, Lena Okafor, said in a statement.");
+    assert_eq!(speakers(&ex).len(), 1, "{:?}", speakers(&ex));
+    assert_eq!(ex.actors[ex.statements[0].speaker].label, "Lena Okafor");
+}
+
+#[test]
+fn pronoun_speaker_with_adverb_before_the_verb() {
+    let ex = run("Deputy Minister Tomas Virta said the talks had been useful for both sides.\nHe also said the plan “will not change the balance of the region” at all.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Tomas Virta" && q.contains("will not change the balance")), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn object_verbs_of_saying_report_what_follows() {
+    // "denied", "condemned": the statement is the verb's object, even after a comma phrase.
+    let ex = run("Minister Karl Henning denied any link between the visit and the new contract.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Karl Henning" && q.contains("any link between the visit")), "{:?}", speakers(&ex));
+    let ex = run("The Council condemned, in the strongest terms, the launches carried out by the army last week.");
+    assert!(speakers(&ex).iter().all(|(_, q)| !q.starts_with("The Council")), "{:?}", speakers(&ex));
+}

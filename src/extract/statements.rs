@@ -8,6 +8,8 @@
 //!   speaker of the previous quotation in the paragraph (or of the previous paragraph);
 //! - `statement.attribution-line`: a paragraph that is one quotation, attributed by the next line
 //!   ("Josep Borrell, High Representative ...");
+//! - `statement.open-quote`: a quotation left open at the end of its paragraph (it goes on in
+//!   the next one), continuing the speaker before it;
 //! - `statement.block-quote`: paragraphs after "X said:" with no marks of their own;
 //! - `statement.qa-answer`: the "A:" paragraphs of a question-and-answer transcript, spoken by the
 //!   institution the question names;
@@ -43,6 +45,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
             continue;
         }
         let quotes: Vec<Span> = text::quotations(doc.text, para);
+        // A quotation still open at the paragraph's end runs to that end (rule
+        // `statement.open-quote`): it is taken whole in the sentence that opens it.
+        let tail = text::open_quote_tail(doc.text, para);
 
         // Question-and-answer transcript.
         if ptext.starts_with("Q:") {
@@ -81,7 +86,14 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
         let starts_with_quote = ptext.starts_with(['“', '"']);
         for &si in &sentences {
             let c = &clauses[si];
-            let squotes: Vec<Span> = quotes.iter().filter(|q| c.span.contains(**q)).copied().collect();
+            if tail.is_some_and(|ts| ts <= c.span.start) {
+                continue; // inside the open quotation, taken with the sentence that opened it
+            }
+            let mut squotes: Vec<Span> = quotes.iter().filter(|q| c.span.contains(**q)).copied().collect();
+            if let Some(ts) = tail.filter(|&ts| ts < c.span.end) {
+                let end = para.end - ptext.len() + ptext.trim_end_matches(['”', '"', ' ']).len();
+                squotes.push(Span::new(ts, end.max(ts)));
+            }
             let mut done_quote = false;
             let mut used_verbs: Vec<usize> = Vec::new();
             for q in &squotes {
@@ -117,6 +129,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
                     remember(doc, &mut st, sp);
                     if words >= 4 {
                         let conf = if rule == "statement.direct" { 0.9 } else { 0.7 };
+                        let rule = if tail == Some(q.start) && rule == "statement.direct-continued" { "statement.open-quote" } else { rule };
                         push(doc, c, sp, clean_quote(&doc.text[q.start..q.end]), true, rule, conf);
                         done_quote = true;
                     }
@@ -305,7 +318,12 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
         }
     }
     if k > 0 {
-        if let Some(a) = anaphor(x, c, k - 1, st) {
+        // "He also said", "she later added": a pronoun subject with adverbs between.
+        let mut j = k;
+        while j > 1 && k - j < 3 && matches!(c.word(j - 1), "also" | "later" | "then" | "further" | "again" | "repeatedly" | "has" | "had" | "have" | "once" | "previously" | "earlier" | "however" | "on") {
+            j -= 1;
+        }
+        if let Some(a) = anaphor(x, c, j - 1, st) {
             return Some(a);
         }
         if let Some(p) = definite_title(x, doc, c, k) {
@@ -388,7 +406,9 @@ fn definite_title(x: &Extractor, doc: &Doc, c: &Clause, k: usize) -> Option<usiz
 /// one. Also returns the verb's token index (None for "according to").
 fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State) -> Option<(usize, Option<usize>)> {
     let qe = c.tok_at(q.end);
-    for k in qe..(qe + 6).min(c.toks.len()) {
+    // Rule `statement.direct` reaches over a long apposition: "“…,” the White House's deputy
+    // press secretary, Josh Earnest, said"; another quotation mark or a full stop ends the search.
+    for k in qe..(qe + 24).min(c.toks.len()) {
         if x.words.speech.contains(c.word(k)) {
             if let Some(s) = speaker_at(x, doc, c, k, st) {
                 remember(doc, st, s);
@@ -495,6 +515,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         // "CLAUSE, X said." — the speaker (or pronoun, or role phrase) follows the last comma.
         let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().count();
         let verb_late = vstart > c.span.start
+            && !x.words.object_verbs.contains(w)
             && (rest_words <= 6 || matches!(c.word(k + 1), "at" | "in" | "on" | "during" | "after" | "before" | "while" | "to"))
             && before_clause.rfind(',').is_some_and(|p| {
                 let tail = &before_clause[p + 1..];

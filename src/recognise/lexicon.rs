@@ -221,6 +221,10 @@ pub struct StatementTriggers {
     /// Speech verbs that report a clause only when "that" follows.
     #[serde(default)]
     pub that_verbs: Vec<String>,
+    /// Verbs of saying whose content is their object ("denied any link", "condemned the
+    /// launch"): what they report always follows them.
+    #[serde(default)]
+    pub object_verbs: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]

@@ -958,7 +958,10 @@ fn find_names(
         let name_span = Span::new(name_toks[0].span.start, name_toks[n - 1].span.start + last_clean.len());
         let name = &text[name_span.start..name_span.end];
         let all_caps = name_toks.iter().all(|t| t.text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
-        if !(2..=4).contains(&n) || all_caps || name_toks.iter().any(|t| stop_set().contains(t.text)) {
+        // "President Obama", "Secretary Teodoro": a lone surname right after a title is a person
+        // too (rule recognise.titled-surname); untitled single words stay unknown.
+        let titled_surname = n == 1 && k > 0 && name_toks[0].text.chars().count() > 2 && !org_word(&name_toks[0]) && j - i == run.len();
+        if !((2..=4).contains(&n) || titled_surname) || all_caps || name_toks.iter().any(|t| stop_set().contains(t.text)) {
             i = j;
             continue;
         }

@@ -100,6 +100,25 @@ pub fn quotations(text: &str, para: Span) -> Vec<Span> {
     out
 }
 
+/// A quotation opened in the paragraph and never closed: news style for a quotation that goes
+/// on into the next paragraph (the closing mark comes only at its very end). Returns the byte
+/// just after the opening mark; `None` when every mark is closed.
+pub fn open_quote_tail(text: &str, para: Span) -> Option<usize> {
+    let s = &text[para.start..para.end];
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in s.char_indices() {
+        match (open, c) {
+            (None, '“') => open = Some((i + c.len_utf8(), '”')),
+            (None, '"') => open = Some((i + 1, '"')),
+            (Some((_, close)), c) if c == close => open = None,
+            (Some((_, '”')), '“') => open = Some((i + c.len_utf8(), '”')),
+            _ => {}
+        }
+    }
+    // Some words must follow the mark: a stray mark at the very end opens nothing.
+    open.map(|(st, _)| para.start + st).filter(|&st| text[st..para.end].split_whitespace().count() >= 2)
+}
+
 /// Split the text into sentences.
 pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
@@ -313,6 +332,18 @@ mod tests {
         let t = "Body text here.\n- Some Other Story About Things - March 3, 2021\n";
         assert_eq!(paragraphs(t).len(), 1);
         assert!(!is_link_line("- a list item in the body"));
+    }
+
+    #[test]
+    fn open_quotation_runs_to_the_paragraph_end() {
+        let t = "He said: “We will not stop. The work goes on";
+        let st = open_quote_tail(t, Span::new(0, t.len())).expect("open quote");
+        assert_eq!(&t[st..], "We will not stop. The work goes on");
+        let closed = "He said “we will not stop” today.";
+        assert_eq!(open_quote_tail(closed, Span::new(0, closed.len())), None);
+        let straight = "\"One. Two three,\" she said. \"Four five six";
+        let st = open_quote_tail(straight, Span::new(0, straight.len())).expect("open straight quote");
+        assert_eq!(&straight[st..], "Four five six");
     }
 
     #[test]
