@@ -677,3 +677,66 @@ fn object_verbs_of_saying_report_what_follows() {
     let ex = run("The Council condemned, in the strongest terms, the launches carried out by the army last week.");
     assert!(speakers(&ex).iter().all(|(_, q)| !q.starts_with("The Council")), "{:?}", speakers(&ex));
 }
+
+// ---- Sanction argument roles on news sentences (issue 10) ----
+
+#[test]
+fn sanction_by_agent_beats_an_unrelated_subject() {
+    // sanction.by-agent: "the sanctions imposed by X" names the imposer; the main clause's
+    // subject ("Ankara will take steps") does not govern the measure.
+    let ex = run("Turkish officials said Ankara will take reciprocal steps after reviewing the sanctions imposed by the United States over the deal.");
+    let imps: Vec<String> = sanction_pairs(&ex).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(imps, vec![US.to_string()], "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn measure_noun_without_verb_takes_no_subject() {
+    // "Y criticised X's sanctions": Y is the critic, X the imposer.
+    let ex = run("Moscow on Tuesday criticised Canada's sanctions on Russian shipping firms as hostile.");
+    assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == RU), "{:?}", sanction_pairs(&ex));
+    assert!(has(&ex, CA, RU), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn objects_of_prepositions_are_not_imposers() {
+    let ex = run("After the vote in Ukraine, Canada imposed new sanctions on Russian banks.");
+    assert_eq!(sanction_pairs(&ex), vec![(CA.to_string(), RU.to_string())]);
+}
+
+#[test]
+fn pronoun_subject_is_the_person_named_before() {
+    // sanction.pronoun-subject: "X said he had expanded sanctions" → X's state.
+    let ex = run("Chinese President Xi Jinping said on Monday he had expanded sanctions against Canada.");
+    assert!(has(&ex, CN, CA), "{:?}", sanction_pairs(&ex));
+    // "we" inside a quotation is not the IGO named before it.
+    let ex = run("Canada imposed sanctions on North Korea last month.\n“As we host a meeting of the UN Security Council, we have decided on new sanctions,” the minister said.");
+    assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == "Q37470"), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn commas_alone_do_not_join_imposers() {
+    let ex = run("Despite pressure from North Korea, the Canadian government imposed sanctions on Russian banks.");
+    assert_eq!(sanction_pairs(&ex), vec![(CA.to_string(), RU.to_string())]);
+}
+
+#[test]
+fn for_before_a_demonym_group_names_targets() {
+    let ex = run("Canada imposed sanctions on Iranian banks, including a travel ban for seven Russian officials.");
+    assert!(has(&ex, CA, IR) && has(&ex, CA, RU), "{:?}", sanction_pairs(&ex));
+    // A reason after "for" stays a reason.
+    let ex = run("Canada imposed sanctions on Iranian banks for their support of Russian forces.");
+    assert!(!has(&ex, CA, RU), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn enabling_laws_are_not_sanctions() {
+    let ex = run("Parliament passed a law empowering the government to target Moscow with new sanctions.");
+    assert!(ex.sanctions.is_empty(), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn a_state_does_not_sanction_its_own_people() {
+    // sanction.not-self: "the country" misread as Russia; the act is the previous imposer's.
+    let ex = run("Canada imposed sanctions on Russian officials on Friday.\nUnder the sanctions, Russia imposed a travel ban on 300 Russian military officials.");
+    assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == RU), "{:?}", sanction_pairs(&ex));
+}

@@ -11,6 +11,12 @@ const REASON: &[&str] = &[
     "since", "while", "whose", "when", "to",
 ];
 
+/// Quantity words before a group of targets ("seven Russian officials").
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozens", "several",
+    "more", "additional", "further", "other", "some", "many", "the", "a", "an", "top", "senior", "dozen",
+];
+
 const BE: &[&str] = &["was", "were", "been", "be", "is", "are", "being", "has", "have", "had"];
 
 /// Nouns after which a location list names where the targets are ("entities located in X, Y").
@@ -47,6 +53,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         return;
     }
     let verb = strong.or(light).unwrap_or(t);
+    let prev_imposers = ctx.last_imposers.clone();
     let passive = is_passive(c, verb);
     let mut rule = "sanction.active";
     let mut confidence = 0.85;
@@ -98,7 +105,24 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     let subject_to = (1..n).find(|&k| c.word(k) == "subject" && c.word(k + 1) == "to" && BE.contains(&c.word(k - 1)));
     // "... to impose costs": an infinitive takes its agent from the discourse.
     let infinitive = verb > 0 && c.word(verb - 1) == "to";
-    if !passive && subject_to.is_none() && !infinitive {
+    // Rule sanction.by-agent: "the sanctions imposed by X" names its imposer; the clause subject
+    // imposes too only when its verb governs the measure ("enacted new sanctions").
+    let governs = measure.is_some_and(|(m0, _, _)| verb <= m0 && m0 - verb <= 3);
+    let agent_named = by.is_some() && !imposers.is_empty() && !(passive && by.is_some_and(|b| b > verb)) && !governs;
+    // A measure noun with no verb of its own ("X criticised Y's sanctions") takes no subject.
+    let has_verb = strong.is_some() || light.is_some();
+    // "we have decided on ...": a pronoun subject stands between any earlier name and the verb.
+    let pronoun_subject = pronoun_before_verb(c, verb);
+    // "Obama said he had expanded sanctions": he/she is the person named before in the sentence.
+    if pronoun_subject && has_verb && imposers.is_empty() && matches!(pronoun_word(c, verb), "he" | "she") {
+        let vs = c.toks[verb].span.start;
+        let person = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::Person && can_impose(doc, m)).last().copied();
+        if let Some(a) = person.and_then(|m| imposer_actor_mut(doc, m)) {
+            imposers.push(a);
+            rule = "sanction.pronoun-subject";
+        }
+    }
+    if !passive && subject_to.is_none() && !infinitive && has_verb && !agent_named && !pronoun_subject {
         let before = c.toks[verb].span.start;
         let subj = subject_list(doc, c, before);
         if !subj.is_empty() {
@@ -160,7 +184,23 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             push_target(doc, c, &m, &mut targets, &ctx.article);
         }
     }
-    let imposer_states: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
+    let mut imposer_states: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
+    // Rule sanction.not-self: a state does not sanction its own people. When every target
+    // belongs to the subject found ("the country imposed a travel ban on Russian officials",
+    // "the country" read as Russia), the act is the previous imposer's.
+    let target_states: Vec<Option<String>> = targets.iter().map(|&t| state_of(doc, t)).collect();
+    if rule == "sanction.active"
+        && !target_states.is_empty()
+        && target_states.iter().all(|q| q.is_some() && imposer_states.contains(q))
+        && !prev_imposers.is_empty()
+        && prev_imposers.iter().all(|&i| !imposer_states.contains(&state_of(doc, i)))
+    {
+        imposers = prev_imposers.clone();
+        imposer_states = imposers.iter().map(|&i| state_of(doc, i)).collect();
+        ctx.last_imposers = imposers.clone();
+        rule = "sanction.not-self";
+        confidence = 0.6;
+    }
     targets.retain(|t| !imposers.contains(t) && (state_of(doc, *t).is_none() || !imposer_states.contains(&state_of(doc, *t))));
     targets.dedup();
 
@@ -178,6 +218,20 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             evidence: ev.clone(),
         });
     }
+}
+
+/// A personal pronoun is the verb's subject ("we have decided", "they also imposed").
+fn pronoun_before_verb(c: &Clause, verb: usize) -> bool {
+    matches!(pronoun_word(c, verb), "we" | "they" | "i" | "he" | "she" | "it")
+}
+
+/// The word before the verb, over auxiliaries and adverbs.
+fn pronoun_word<'c>(c: &'c Clause, verb: usize) -> &'c str {
+    let mut k = verb;
+    while k > 0 && matches!(c.word(k - 1), "have" | "has" | "had" | "will" | "also" | "now" | "already" | "today" | "then" | "just" | "would" | "recently") {
+        k -= 1;
+    }
+    if k > 0 { c.word(k - 1) } else { "" }
 }
 
 /// "their", "its", "our" right before the measure noun (adjectives between allowed).
@@ -354,6 +408,14 @@ fn subject_list(doc: &mut Doc, c: &Clause, before: usize) -> Vec<usize> {
         }
     }
     chosen.reverse();
+    // A list of parties ends with "and"/"&"; commas alone join an apposition or a clause
+    // ("North Korea, the South Korean government slapped ..."): then only the nearest acts.
+    if chosen.len() > 1 {
+        let last_gap = between(doc, chosen[chosen.len() - 2].span.end, chosen[chosen.len() - 1].span.start).trim();
+        if !(last_gap.contains("and") || last_gap.contains('&') || last_gap.contains('/') || last_gap == "-" || last_gap.is_empty()) {
+            chosen.drain(..chosen.len() - 1);
+        }
+    }
     let mut out = Vec::new();
     for m in chosen {
         if let Some(a) = imposer_actor_mut(doc, m) {
@@ -373,7 +435,11 @@ fn object_of_prep(doc: &Doc, c: &Clause, m: &Mention) -> bool {
         j -= 1;
     }
     let _ = doc;
-    j > 0 && matches!(c.word(j - 1), "on" | "against" | "with" | "targeting" | "from" | "into" | "at")
+    j > 0
+        && matches!(
+            c.word(j - 1),
+            "on" | "against" | "with" | "targeting" | "from" | "into" | "at" | "in" | "of" | "for" | "to" | "over" | "about" | "under" | "toward" | "towards" | "between" | "among" | "across" | "within" | "like" | "including"
+        )
 }
 
 /// Agents after "by": the first acting party and its conjuncts, and where the list ends.
@@ -417,7 +483,15 @@ fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Menti
         let w = c.word(k);
         let prev = if k > 0 { c.word(k - 1) } else { "" };
         if seen_target && !in_reason && REASON.contains(&w) {
-            let linked = x.words.target_links.contains(prev);
+            // "a travel ban for seven Russian officials": "for" before a demonym group is no reason.
+            let for_group = w == "for" && {
+                let mut j = k + 1;
+                while j < c.toks.len() && (c.word(j).chars().all(|ch| ch.is_ascii_digit() || ch == ',') || NUMBER_WORDS.contains(&c.word(j))) {
+                    j += 1;
+                }
+                j < c.toks.len() && c.mentions.iter().any(|m| m.span.start == c.toks[j].span.start && m.form == Form::Demonym)
+            };
+            let linked = x.words.target_links.contains(prev) || for_group;
             let range = w == "to" && from_open;
             let location = w == "in" && is_location_in(c, k);
             if !(linked || range || location) {
