@@ -740,3 +740,12 @@ fn a_state_does_not_sanction_its_own_people() {
     let ex = run("Canada imposed sanctions on Russian officials on Friday.\nUnder the sanctions, Russia imposed a travel ban on 300 Russian military officials.");
     assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == RU), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn deal_with_partner_and_infinitive() {
+    // transfer.deal-with: the signer is the infinitive's subject, the partner the other party.
+    let ex = run("In 2019, Ankara signed a $2-billion deal with Moscow to procure the S-400 system.");
+    assert_eq!(transfers(&ex).iter().map(|(s, r, _)| (s.as_str(), r.as_str())).collect::<Vec<_>>(), vec![(RU, "Q43")]);
+    let ex = run("Canada inked contracts with Poland's Armament Agency on Friday to supply howitzers.");
+    assert_eq!(transfers(&ex).iter().map(|(s, r, _)| (s.as_str(), r.as_str())).collect::<Vec<_>>(), vec![(CA, "Q36")]);
+}

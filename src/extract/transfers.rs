@@ -15,6 +15,9 @@ enum Dir {
     Bound,
 }
 
+/// Nouns of an agreement between two parties ("a deal with Moscow to buy ...").
+const DEAL_NOUNS: &[&str] = &["deal", "deals", "contract", "contracts", "agreement", "agreements", "accord", "accords", "memorandum", "pact"];
+
 const BE: &[&str] = &["was", "were", "been", "be", "is", "are", "being"];
 
 pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
@@ -298,6 +301,26 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
         let company = |doc: &Doc, i: usize| matches!(doc.ex.actors[i].kind, ActorKind::Company | ActorKind::Organization);
         Some(if company(doc, pb) && !company(doc, pa) { (pb, pa) } else { (pa, pb) })
     };
+    // Rule transfer.deal-with: "X signed a deal with Y to buy W" / "X inked contracts with Y to
+    // supply W": the infinitive's subject is X (the one who signed), the partner is Y.
+    let deal_with = |doc: &mut Doc| -> Option<(usize, usize)> {
+        if v == 0 || c.word(v - 1) != "to" || !matches!(dir, Dir::Give | Dir::Receive) {
+            return None;
+        }
+        let k = (0..v).rev().find(|&k| c.word(k) == "with")?;
+        let noun = (1..=4).find(|&d| k >= d && DEAL_NOUNS.contains(&c.word(k - d)))?;
+        let from = c.toks[k].span.end;
+        let partner = c.mentions.iter().find(|m| m.span.start >= from && m.span.end <= vstart && between(doc, from, m.span.start).split_whitespace().count() <= 2).copied()?;
+        let noun_start = c.toks[k - noun].span.start;
+        let signer = c.mentions.iter().filter(|m| m.span.end <= noun_start && (is_agent(doc, m, c) || m.form == Form::Demonym) && !prep_object(c, m)).next_back().copied()?;
+        let (a, b) = (party(doc, &signer, c, &ctx.article)?, party(doc, &partner, c, &ctx.article)?);
+        Some(if dir == Dir::Give { (a, b) } else { (b, a) })
+    };
+    if !passive {
+        if let Some((s, r)) = deal_with(doc) {
+            return Some((Some(s), Some(r), "transfer.deal-with"));
+        }
+    }
     let (supplier, recipient, rule) = match (dir, passive) {
         (Dir::Give, false) => {
             let s = reduced(doc).or_else(|| subject(doc));
