@@ -749,3 +749,26 @@ fn deal_with_partner_and_infinitive() {
     let ex = run("Canada inked contracts with Poland's Armament Agency on Friday to supply howitzers.");
     assert_eq!(transfers(&ex).iter().map(|(s, r, _)| (s.as_str(), r.as_str())).collect::<Vec<_>>(), vec![(CA, "Q36")]);
 }
+
+#[test]
+fn told_reporters_in_a_place_is_no_clause() {
+    let ex = run("Mayor Ines Kalnins told reporters in the Town Hall Press Room after the vote.");
+    assert!(speakers(&ex).is_empty(), "{:?}", speakers(&ex));
+    let ex = run("Mayor Ines Kalnins told reporters on Monday the bridge would reopen in the spring.");
+    assert_eq!(speakers(&ex), vec![("Ines Kalnins".to_string(), "the bridge would reopen in the spring".to_string())]);
+}
+
+#[test]
+fn a_place_after_a_preposition_is_not_the_speaker() {
+    let ex = run("Prime Minister Aiko Tanabe, in an address to business leaders in Tokyo, said the economy was growing again.");
+    assert_eq!(speakers(&ex).first().map(|s| s.0.as_str()), Some("Aiko Tanabe"), "{:?}", speakers(&ex));
+    // "a statement from X" still names X.
+    let ex = run("A statement from the Canadian Foreign Ministry said the talks had been postponed until May.");
+    assert!(speakers(&ex).iter().any(|(s, _)| s.contains("Ministry")), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn according_to_a_pronoun_is_the_last_speaker() {
+    let ex = run("Deputy Minister Tomas Virta said the talks had been useful.\nAccording to him, the new treaty will be signed next year.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Tomas Virta" && q.starts_with("the new treaty")), "{:?}", speakers(&ex));
+}

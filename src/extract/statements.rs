@@ -287,6 +287,16 @@ fn resolve_speaker(x: &Extractor, doc: &Doc, c: &Clause, m: &Mention) -> usize {
     m.actor
 }
 
+/// The mention is the object of a preposition ("in Tokyo", "to the embassy").
+fn after_preposition(c: &Clause, m: &Mention) -> bool {
+    let mut j = c.tok_of(m);
+    while j > 0 && c.word(j - 1) == "the" {
+        j -= 1;
+    }
+    // "a statement from X", "a spokesman for X", "issued by X" still name who speaks.
+    j > 0 && matches!(c.word(j - 1), "in" | "at" | "to" | "with" | "on" | "into" | "against" | "over" | "near")
+}
+
 /// Words that may stand between a speaker and a speech verb: auxiliaries, adverbs of time.
 fn aux_word(w: &str) -> bool {
     matches!(w, "has" | "had" | "have" | "also" | "later" | "then" | "on" | "today" | "earlier" | "previously" | "would" | "will" | "once" | "again" | "was" | "is" | "in" | "a" | "statement" | "spokesman" | "spokesperson" | "spokeswoman" | "further" | "further," | "repeatedly")
@@ -306,7 +316,8 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     let vs = c.toks[k].span.start;
     let ve = c.toks[k].span.end;
     // Before: the nearest speaking mention, with only an apposition or auxiliaries between.
-    let before = c.mentions.iter().filter(|m| m.span.end <= vs && can_speak(doc, m)).last();
+    // A place after a preposition ("in Tokyo") is where, not who: look past it.
+    let before = c.mentions.iter().filter(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m)).last();
     if let Some(m) = before {
         let gap = doc.text[m.span.end..vs].trim().trim_start_matches(')').trim_start_matches(['(', ')']).trim();
         let gap = if gap.starts_with('(') { gap.find(')').map(|p| gap[p + 1..].trim()).unwrap_or(gap) } else { gap };
@@ -454,7 +465,18 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         // "according to X, CLAUSE" / "CLAUSE, according to X."
         if w == "according" && c.word(k + 1) == "to" {
             let from = c.toks[k + 1].span.end;
-            let Some(m) = c.mentions.iter().find(|m| m.span.start >= from && can_speak(doc, m) && doc.text[from..m.span.start].split_whitespace().count() <= 2).copied() else { continue };
+            let named = c.mentions.iter().find(|m| m.span.start >= from && can_speak(doc, m) && doc.text[from..m.span.start].split_whitespace().count() <= 2).copied();
+            // "According to him, ...": the pronoun is the last speaker (rule statement.according-to).
+            let pronoun = match c.word(k + 2) {
+                "him" | "her" => st.last_person,
+                "them" => st.last_org.or(st.last_person),
+                _ => None,
+            };
+            let m = match (named, pronoun) {
+                (Some(m), _) => m,
+                (None, Some(a)) => Mention { span: c.toks[k + 2].span, actor: a, form: Form::Other, entry: None },
+                _ => continue,
+            };
             let comma = doc.text[m.span.end..end].find(',').map(|p| m.span.end + p + 1);
             let clause = if k == 0 || c.toks[k].span.start <= c.span.start + 1 {
                 comma.map(|p| &doc.text[p..end])
@@ -494,8 +516,24 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         if c.word(j) == "out" && c.word(k) == "pointed" {
             j += 1;
         }
-        while j < n && (matches!(c.word(j), "that" | "on" | "in" | "a" | "statement" | "reporters" | "journalists") || c.word(j).ends_with("day")) && j < k + 4 {
-            j += 1;
+        // Skip what stands between the verb and its clause: "that", the audience ("told
+        // reporters"), the day ("on Monday"), the channel ("in a statement"); a place or
+        // occasion ("told reporters in the Briefing Room") is no clause.
+        while j < n && j < k + 5 {
+            let wj = c.word(j);
+            let channel = |i: usize| matches!(c.word(i), "statement" | "interview" | "post" | "speech" | "briefing" | "letter");
+            if matches!(wj, "that" | "reporters" | "journalists" | "today" | "yesterday") || wj.ends_with("day") {
+                j += 1;
+            } else if wj == "on" && c.word(j + 1).ends_with("day") {
+                j += 2;
+            } else if wj == "in" && matches!(c.word(j + 1), "a" | "an") && channel(j + 2) {
+                j += 3;
+            } else {
+                break;
+            }
+        }
+        if j > k + 1 && matches!(c.word(j), "in" | "at" | "on" | "during" | "after" | "before" | "from") {
+            continue;
         }
         // The clause ends where the next speech act starts ("... and said ...", ", adding ...").
         let clause_end = (j + 1..n)
