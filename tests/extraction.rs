@@ -772,3 +772,19 @@ fn according_to_a_pronoun_is_the_last_speaker() {
     let ex = run("Deputy Minister Tomas Virta said the talks had been useful.\nAccording to him, the new treaty will be signed next year.");
     assert!(speakers(&ex).iter().any(|(s, q)| s == "Tomas Virta" && q.starts_with("the new treaty")), "{:?}", speakers(&ex));
 }
+
+#[test]
+fn confidence_is_the_calibrated_precision_of_the_rule() {
+    // data/lexicon/calibration.tsv gives each measured rule the precision its facts showed.
+    let table = include_str!("../data/lexicon/calibration.tsv");
+    let direct: f32 = table
+        .lines()
+        .find_map(|l| l.strip_prefix("statement.direct\t"))
+        .and_then(|rest| rest.split('\t').next())
+        .and_then(|c| c.parse().ok())
+        .expect("statement.direct is calibrated");
+    let ex = run("“We will keep the border open to every lorry,” said Deputy Minister Tomas Virta.");
+    assert_eq!(ex.statements.len(), 1);
+    assert_eq!(ex.statements[0].evidence.rule, "statement.direct");
+    assert!((ex.statements[0].evidence.confidence - direct).abs() < 1e-6);
+}

@@ -18,6 +18,28 @@ use crate::text::{FxHashMap, FxHashSet};
 pub struct Extractor {
     pub gaz: &'static Gazetteer,
     words: Words,
+    /// Rule id → measured precision (`data/lexicon/calibration.tsv`): what `rp:confidence` says.
+    calibration: FxHashMap<String, f32>,
+}
+
+const CALIBRATION: &str = include_str!("../../data/lexicon/calibration.tsv");
+
+/// The calibration table: each rule's confidence is the precision its facts showed on the gold
+/// corpora, so that facts at confidence c are right about c of the time.
+fn calibration() -> Result<FxHashMap<String, f32>> {
+    const FILE: &str = "data/lexicon/calibration.tsv";
+    let mut out = FxHashMap::default();
+    for (line, row) in recognise::lexicon::Tsv::parse(FILE, CALIBRATION)?.rows {
+        let rule = recognise::lexicon::cell(&row, "rule");
+        let conf = recognise::lexicon::cell(&row, "confidence").and_then(|c| c.parse::<f32>().ok()).filter(|c| (0.0..=1.0).contains(c));
+        match (rule, conf) {
+            (Some(r), Some(c)) => {
+                out.insert(r, c);
+            }
+            _ => return Err(crate::Error::Data { file: FILE, line, problem: "needs a rule id and a confidence in [0, 1]".into() }),
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) struct Words {
@@ -157,7 +179,7 @@ impl Extractor {
             measure_concepts: measures.iter().map(|(_, c)| *c).collect(),
             measures: Phrases::new(measures.into_iter().map(|(p, _)| p).collect()),
         };
-        Ok(Extractor { gaz, words })
+        Ok(Extractor { gaz, words, calibration: calibration()? })
     }
 
     /// One extractor for the process (the lexicon is compiled once).
@@ -183,6 +205,14 @@ impl Extractor {
         transfers::finish(&mut doc);
         statements::extract(self, &mut doc, &clauses);
         let mut ex = std::mem::take(&mut doc.ex);
+        let calibrated = |e: &mut Evidence| {
+            if let Some(&c) = self.calibration.get(&e.rule) {
+                e.confidence = c;
+            }
+        };
+        ex.sanctions.iter_mut().for_each(|s| calibrated(&mut s.evidence));
+        ex.transfers.iter_mut().for_each(|t| calibrated(&mut t.evidence));
+        ex.statements.iter_mut().for_each(|s| calibrated(&mut s.evidence));
         // Actors used by events are mentioned by the article too.
         let used: Vec<usize> = ex
             .sanctions
