@@ -788,3 +788,11 @@ fn confidence_is_the_calibrated_precision_of_the_rule() {
     assert_eq!(ex.statements[0].evidence.rule, "statement.direct");
     assert!((ex.statements[0].evidence.confidence - direct).abs() < 1e-6);
 }
+
+#[test]
+fn a_sentence_ending_in_a_dotted_acronym_does_not_panic() {
+    // Issue 14, D5: the clause end was cut inside "U.S." and a slice panicked.
+    for t in ["According to the U.S.\n", "According to the U.S.", "Sanctions were imposed, according to the U.N.", "He said so, according to the U.S."] {
+        let _ = run(t);
+    }
+}

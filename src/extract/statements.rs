@@ -456,6 +456,8 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
     let in_quote = |k: usize| quotes.iter().any(|q| q.start <= c.toks[k].span.start && c.toks[k].span.end <= q.end);
     let n = c.toks.len();
     let end = c.span.end - doc.text[c.span.start..c.span.end].len() + doc.text[c.span.start..c.span.end].trim_end_matches(['.', '”', '"', ' ']).len();
+    // A last token keeps its own period ("According to the U.S."): the clause never ends inside it.
+    let end = end.max(c.toks.last().map_or(c.span.start, |t| t.span.end));
     let mut speaker_of_sentence = None;
     for k in 0..n {
         let w = c.word(k);
