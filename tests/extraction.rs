@@ -796,3 +796,10 @@ fn a_sentence_ending_in_a_dotted_acronym_does_not_panic() {
         let _ = run(t);
     }
 }
+
+#[test]
+fn quotation_paragraph_continues_a_reported_speaker() {
+    // R6: the paragraph before attributes reported speech; the next, a bare quotation, is the same speaker's.
+    let ex = run("Deputy Minister Tomas Virta said the border would stay open through the winter.\n“We will not let the lorries wait in the snow for days again.”");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Tomas Virta" && q.starts_with("We will not let the lorries")), "{:?}", speakers(&ex));
+}

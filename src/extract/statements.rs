@@ -145,7 +145,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
                 block_speaker = speaker_at(x, doc, c, n - 1, &st);
             }
         }
-        prev_para_speaker = last_quote_speaker;
+        // R6: a quotation paragraph with no attribution of its own continues the speaker the
+        // previous paragraph attributed speech to, by quotation or by reported speech.
+        prev_para_speaker = last_quote_speaker.or(para_speaker);
     }
 }
 
