@@ -803,3 +803,26 @@ fn quotation_paragraph_continues_a_reported_speaker() {
     let ex = run("Deputy Minister Tomas Virta said the border would stay open through the winter.\n“We will not let the lorries wait in the snow for days again.”");
     assert!(speakers(&ex).iter().any(|(s, q)| s == "Tomas Virta" && q.starts_with("We will not let the lorries")), "{:?}", speakers(&ex));
 }
+
+#[test]
+fn sanction_subject_over_a_by_agent_of_another_measure() {
+    // sanction.subject-over-by: the by-phrase names who announced the measures followed, not the imposer.
+    let ex = run("The Swiss Federal Council adopted new sanctions against Belarus on Tuesday, following measures announced by the European Union last month.");
+    assert_eq!(sanction_pairs(&ex), vec![("Q39".to_string(), "Q184".to_string())]);
+}
+
+#[test]
+fn sanction_enact_and_unveil_are_light_verbs() {
+    let ex = run("Norway enacted fresh sanctions on Belarus.");
+    assert!(has(&ex, "Q20", "Q184"), "{:?}", sanction_pairs(&ex));
+    let ex = run("Canada unveiled new sanctions against Iran on Friday.");
+    assert!(has(&ex, "Q16", "Q794"), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn sanction_light_verb_of_the_that_clause_governs_the_measure() {
+    // sanction.complement-light: the reporting verb before "that" does not govern the measure.
+    let ex = run("The premier announced that Norway was adopting the financial sanctions against Syria.");
+    assert!(has(&ex, "Q20", "Q858"), "{:?}", sanction_pairs(&ex));
+    assert!(!sanction_pairs(&ex).iter().any(|(_, t)| t == "Q20"), "{:?}", sanction_pairs(&ex));
+}

@@ -36,7 +36,17 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         }
     }
     let strong = (0..n).find(|&i| x.words.strong.contains(&c.lower[i]) && !adjectival(c, i));
-    let light = (0..n).find(|&i| x.words.light.contains(&c.lower[i]));
+    // Rule sanction.complement-light: "X announced that Y was adopting sanctions": a light verb
+    // in the that-clause holding the measure governs it, not the reporting verb before "that".
+    let is_light = |i: &usize| x.words.light.contains(&c.lower[*i]);
+    let first_light = (0..n).find(is_light);
+    let light = match (first_light, measure) {
+        (Some(l), Some((m0, _, _))) if l < m0 => match (l..m0).rev().find(|&k| c.word(k) == "that") {
+            Some(th) => ((th + 1)..m0).find(is_light).or(first_light),
+            None => first_light,
+        },
+        _ => first_light,
+    };
     let trigger = match (strong, measure, light) {
         (Some(s), _, _) => Some(s),
         (None, Some((m, _, _)), Some(l)) => Some(l.min(m)),
@@ -126,6 +136,12 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         let before = c.toks[verb].span.start;
         let subj = subject_list(doc, c, before);
         if !subj.is_empty() {
+            // Rule sanction.subject-over-by: "X adopted sanctions ..., following measures
+            // announced by Y": a by-agent away from the governed measure belongs to another act.
+            let by_attached = by.is_some_and(|b| measure.is_some_and(|(_, m1, _)| b >= 1 && b - 1 <= m1 + 1));
+            if governs && by.is_some() && !by_attached {
+                imposers.clear();
+            }
             if imposers.is_empty() {
                 rule = "sanction.active";
             }
