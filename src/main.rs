@@ -53,6 +53,9 @@ struct InputOpts {
     /// Minimum confidence for an online link
     #[arg(long, default_value_t = 0.8, value_name = "X")]
     min_link_confidence: f32,
+    /// Keep only facts whose confidence (the measured precision of their rule) is at least X
+    #[arg(long, default_value_t = 0.0, value_name = "X", value_parser = unit_interval)]
+    min_confidence: f32,
     /// Read timeout when fetching URLs, in seconds
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     fetch_timeout: u64,
@@ -66,6 +69,16 @@ struct Pipeline {
     x: &'static Extractor,
     fetcher: Option<fetch::Fetcher>,
     linker: Option<online::OnlineLinker>,
+    min_confidence: f32,
+}
+
+/// A confidence threshold: a number from 0 to 1.
+fn unit_interval(s: &str) -> std::result::Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        Ok(x) => Err(format!("{x} is not between 0 and 1")),
+        Err(_) => Err(format!("`{s}` is not a number between 0 and 1")),
+    }
 }
 
 impl Pipeline {
@@ -93,7 +106,7 @@ impl Pipeline {
                 ..Default::default()
             })?),
         };
-        Ok(Pipeline { x, fetcher, linker })
+        Ok(Pipeline { x, fetcher, linker, min_confidence: o.min_confidence })
     }
 
     fn read(&self, s: &Source) -> Vec<realpolitik::Result<Article>> {
@@ -102,6 +115,7 @@ impl Pipeline {
 
     fn extract(&self, a: &Article) -> Extraction {
         let mut ex = self.x.extract(a);
+        ex.retain_confident(self.min_confidence);
         if let Some(l) = &self.linker {
             for w in l.link(&mut ex) {
                 eprintln!("warning: {}: {w}", a.source);
@@ -144,10 +158,10 @@ enum Command {
         store: StoreArg,
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
-        /// Read the query from a file
+        /// Read the query from a file ("-" reads stdin)
         #[arg(long, value_name = "FILE", conflicts_with = "query")]
         file: Option<PathBuf>,
-        /// The query (prefixes rp:, rpid:, wd:, rdf:, rdfs:, owl:, prov:, xsd:, skos: are predeclared)
+        /// The query, or "-" to read it from stdin (prefixes rp:, rpid:, wd:, rdf:, rdfs:, owl:, prov:, xsd:, skos: are predeclared)
         query: Option<String>,
     },
     /// Write the store, or one graph of it, as RDF
@@ -199,10 +213,36 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // A reader that stops early (`| head`) is not an error (ripgrep, oxigraph-cli).
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The output was closed by its reader; library errors may carry the io::Error only as text.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.to_string().contains("Broken pipe")
+    })
+}
+
+/// A query from a file, or from stdin when the file or the query is "-".
+fn read_query(file: Option<PathBuf>, query: Option<String>) -> Result<String> {
+    let stdin = || -> Result<String> {
+        let mut q = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut q).context("stdin: cannot read the query")?;
+        Ok(q)
+    };
+    match (file, query) {
+        (Some(f), _) if f.as_os_str() == "-" => stdin(),
+        (Some(f), _) => std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read query file", f.display())),
+        (None, Some(q)) if q == "-" => stdin(),
+        (None, Some(q)) => Ok(q),
+        (None, None) => bail!("give a query, or --file FILE (\"-\" reads stdin)"),
     }
 }
 
@@ -211,11 +251,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Extract { format, opts, inputs } => extract(&Pipeline::new(&opts, &inputs)?, format, &inputs),
         Command::Ingest { store, threads, quiet, opts, inputs } => ingest_cmd(&Pipeline::new(&opts, &inputs)?, &store.path(), threads, quiet, &inputs),
         Command::Query { store, format, file, query } => {
-            let q = match (file, query) {
-                (Some(f), _) => std::fs::read_to_string(&f).with_context(|| format!("{}: cannot read query file", f.display()))?,
-                (None, Some(q)) => q,
-                (None, None) => bail!("give a query, or --file FILE"),
-            };
+            let q = read_query(file, query)?;
             let path = store.path();
             let st = store::open_existing(&path)?;
             let out = BufWriter::new(std::io::stdout().lock());

@@ -134,6 +134,14 @@ pub struct Extraction {
 }
 
 impl Extraction {
+    /// Drops the facts whose calibrated confidence is below `min` (`--min-confidence`): the
+    /// confidence of a rule is its measured precision, so this trades recall for precision.
+    pub fn retain_confident(&mut self, min: f32) {
+        self.sanctions.retain(|f| f.evidence.confidence >= min);
+        self.transfers.retain(|f| f.evidence.confidence >= min);
+        self.statements.retain(|f| f.evidence.confidence >= min);
+    }
+
     /// Index of the actor with this key, adding it if new.
     pub fn intern(&mut self, actor: Actor) -> usize {
         // The index is trusted only while it matches `actors` (which callers may edit directly).

@@ -118,3 +118,82 @@ fn exports_parse_in_rdflib_and_conform_to_shapes() {
         .unwrap();
     assert!(o.status.success(), "check_exports.py failed:\n{}\n{}", stdout(&o), stderr(&o));
 }
+
+#[test]
+fn ingest_into_the_default_store_of_a_fresh_home() {
+    // Issue 11: the parents of ~/.local/share/realpolitik/store did not exist.
+    let home = tempfile::tempdir().unwrap();
+    let sample = common::samples().join("000_70de5bca808cd6d9.txt");
+    let o = common::bin()
+        .args(["ingest", "--quiet", sample.to_str().unwrap()])
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("REALPOLITIK_STORE")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(home.path().join(".local/share/realpolitik/store").is_dir());
+    let o = common::bin()
+        .args(["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a rp:Sanction }", "--format", "csv"])
+        .env("HOME", home.path())
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("REALPOLITIK_STORE")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("\n0"), "{}", stdout(&o));
+}
+
+#[test]
+fn query_dash_reads_stdin_and_a_closed_stdout_is_quiet() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s");
+    let s = store.to_str().unwrap();
+    assert!(run(&["ingest", "-q", "--store", s, common::samples().to_str().unwrap()]).status.success());
+    for args in [vec!["query", "--store", s, "--format", "csv", "-"], vec!["query", "--store", s, "--format", "csv", "--file", "-"]] {
+        let mut child = common::bin().args(&args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(b"SELECT (COUNT(*) AS ?n) WHERE { ?s a rp:Sanction }").unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o).lines().next().map(str::trim), Some("n"), "{args:?}: {}", stdout(&o));
+    }
+    // A reader that stops after a few bytes (`| head -c 10`): exit 0, nothing on stderr.
+    let mut child = common::bin()
+        .args(["query", "--store", s, "--format", "csv", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn min_confidence_keeps_only_confident_facts() {
+    let samples = common::samples();
+    let p = samples.to_str().unwrap();
+    let count = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o).lines().filter(|l| l.contains("/ontology#confidence>")).count()
+    };
+    let all = count(&["extract", "--format", "ntriples", p]);
+    assert_eq!(all, count(&["extract", "--format", "ntriples", "--min-confidence", "0", p]));
+    let high = count(&["extract", "--format", "ntriples", "--min-confidence", "0.9", p]);
+    assert!(high < all && high > 0, "{high} of {all}");
+    assert_eq!(count(&["extract", "--format", "ntriples", "--min-confidence", "1", p]), 0);
+    let o = run(&["explain", "--min-confidence", "0.99", p]);
+    assert!(o.status.success());
+    assert!(stdout(&o).lines().filter(|l| l.trim_start().starts_with("rule ")).all(|l| l.contains("(confidence 0.99") || l.contains("(confidence 1")), "{}", stdout(&o));
+    for bad in ["1.5", "-0.1", "high"] {
+        let o = run(&["ingest", &format!("--min-confidence={bad}"), p]);
+        assert!(!o.status.success(), "{bad}");
+        assert!(stderr(&o).contains("--min-confidence"), "{bad}: {}", stderr(&o));
+    }
+}

@@ -32,6 +32,8 @@ pub fn open(path: &Path) -> Result<Store> {
     if path.exists() && !path.is_dir() {
         return Err(Error::Store { path: path.display().to_string(), message: "exists and is not a folder".into() });
     }
+    // RocksDB creates the store folder but not its parents (a fresh ~/.local/share).
+    std::fs::create_dir_all(path).map_err(|e| Error::Store { path: path.display().to_string(), message: format!("cannot create the folder: {e}") })?;
     match Store::open(path) {
         Ok(s) => {
             let me = format!("{} {}\n", std::process::id(), std::env::args().collect::<Vec<_>>().join(" "));
