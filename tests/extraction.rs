@@ -826,3 +826,16 @@ fn sanction_light_verb_of_the_that_clause_governs_the_measure() {
     assert!(has(&ex, "Q20", "Q858"), "{:?}", sanction_pairs(&ex));
     assert!(!sanction_pairs(&ex).iter().any(|(_, t)| t == "Q20"), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn korean_family_name_alone_is_the_person() {
+    // recognise.family-name-first: "Lee Jin-ho" is later "Lee".
+    let ex = run("Foreign ministry spokesperson Lee Jin-ho spoke on Tuesday.\nLee stressed that the talks with Norway would go on.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Lee Jin-ho" && q.starts_with("the talks with Norway")), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn censure_is_a_verb_of_saying_with_an_object() {
+    let ex = run("Foreign Minister Ola Brenna censured the new tariffs as unfair to small exporters.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Ola Brenna" && q.contains("tariffs")), "{:?}", speakers(&ex));
+}

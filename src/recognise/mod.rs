@@ -1002,6 +1002,16 @@ fn find_names(
         if !persons.iter().any(|(s, _)| *s == surname) {
             persons.push((surname, idx));
         }
+        // Rule recognise.family-name-first: "Lim Soo-suk", "Kwon Jong-gun": a hyphenated,
+        // lower-case-joined given name after one word marks Korean order, so "Lim" alone is the person.
+        let given = name_toks[n - 1].text;
+        let korean_given = n == 2 && given.split_once('-').is_some_and(|(a, b)| !a.is_empty() && b.chars().next().is_some_and(char::is_lowercase));
+        if korean_given {
+            let family = name_toks[0].text.to_string();
+            if !persons.iter().any(|(s, _)| *s == family) {
+                persons.push((family, idx));
+            }
+        }
         i = j;
     }
 }
