@@ -222,6 +222,14 @@ fn transfer_receive_verbs() {
 }
 
 #[test]
+fn transfer_customer_noun_receives() {
+    // Rule transfer.customer: the buyer's role noun makes its subject the recipient.
+    let ex = run("Vietnam became the first export customer for Russian air defence missiles.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == RU && r == "Q881"), "{:?}", transfers(&ex));
+    assert!(!transfers(&ex).iter().any(|(s, _, _)| s == "Q881"), "{:?}", transfers(&ex));
+}
+
+#[test]
 fn transfer_nominal_frames() {
     let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");
     assert!(transfers(&ex).iter().any(|(s, _, c)| s == RU && c == "Aircraft"), "{:?}", transfers(&ex));

@@ -73,6 +73,7 @@ pub(crate) struct Words {
     pub capture: Phrases,
     pub destination: FxHashSet<String>,
     pub buying: FxHashSet<String>,
+    pub customers: FxHashSet<String>,
     pub status_lists: Vec<(Phrases, &'static str)>,
     /// Measure phrases (longest first) and their concepts, in the same order.
     pub measures: Phrases,
@@ -169,6 +170,7 @@ impl Extractor {
             capture: phrases(&t.transfer.capture_cues),
             destination: set(&t.transfer.destination_words),
             buying: set(&t.transfer.buying_nouns),
+            customers: set(&t.transfer.customer_nouns),
             status_lists: vec![
                 (phrases(&t.transfer.intercepted), "intercepted"),
                 (phrases(&t.transfer.alleged), "alleged"),

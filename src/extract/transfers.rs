@@ -49,7 +49,14 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             let prev = if k > 0 { c.word(k - 1) } else { "" };
             let nominal = x.words.tnouns.contains(w)
                 && (c.word(k + 1) == "of" || matches!(prev, "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "any" | "such" | "further" | "continued" | "unlawful" | "illegal" | "illicit" | "new" | "arms" | "weapons" | "military"));
-            let dir = if nominal {
+            // Rule transfer.customer: "X became the first export customer for W": the buyer's
+            // role noun is the trigger (X receives); "export" before it is no act of its own.
+            if x.words.customers.contains(c.word(k + 1)) && (x.words.give.contains(w) || x.words.tnouns.contains(w)) {
+                return None;
+            }
+            let dir = if x.words.customers.contains(w) {
+                Dir::Receive
+            } else if nominal {
                 Dir::Noun
             } else if x.words.destination.contains(w) && matches!(c.word(k + 1), "for" | "to") {
                 Dir::Bound
@@ -352,7 +359,7 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
         (Dir::Receive, false) => {
             let r = reduced(doc).or_else(|| subject(doc));
             let s = after_prep(&t.from_preps, doc);
-            (s, r, "transfer.receive")
+            (s, r, if x.words.customers.contains(c.word(v)) { "transfer.customer" } else { "transfer.receive" })
         }
         (Dir::Bound, _) => (after_prep(&t.from_preps, doc), after_prep(&t.to_preps, doc), "transfer.destination"),
         (Dir::Noun, _) => {

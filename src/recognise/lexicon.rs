@@ -197,6 +197,9 @@ pub struct TransferTriggers {
     /// Transfer nouns seen from the buyer's side: their possessor or subject receives.
     #[serde(default)]
     pub buying_nouns: Vec<String>,
+    /// Role nouns of a buyer ("the first export customer for W"): the subject receives.
+    #[serde(default)]
+    pub customer_nouns: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
