@@ -847,3 +847,32 @@ fn censure_is_a_verb_of_saying_with_an_object() {
     let ex = run("Foreign Minister Ola Brenna censured the new tariffs as unfair to small exporters.");
     assert!(speakers(&ex).iter().any(|(s, q)| s == "Ola Brenna" && q.contains("tariffs")), "{:?}", speakers(&ex));
 }
+
+#[test]
+fn statement_after_quote_is_one_act() {
+    // Rule statement.after-quote: "“…,” X said in an e-mailed statement" is one statement.
+    let ex = run("\"The agreement covers training and spare parts,\" the deputy press secretary, John Doe, said in an e-mailed statement.");
+    let sp = speakers(&ex);
+    assert_eq!(sp.len(), 1, "{sp:?}");
+    assert_eq!(sp[0].1, "The agreement covers training and spare parts");
+    // "..., he said, referring to the talks": no second statement from the participle.
+    let ex = run("Foreign Minister Nikos Papas said the talks had failed completely. \"There will be no going back on this,\" he said, referring to the decision to leave the pact.");
+    assert_eq!(speakers(&ex).len(), 2, "{:?}", speakers(&ex));
+    assert!(!speakers(&ex).iter().any(|(_, q)| q.contains("referring")), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn statement_subject_past_occasion_phrase() {
+    // Rule statement.subject-past-pp: the names inside "in a meeting with ..." do not speak.
+    let ex = run("Foreign Minister Raj Kumar in a meeting with the Defence Secretary of Brazil reaffirmed India's commitment to a rules-based order.");
+    assert_eq!(speakers(&ex).iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["Raj Kumar"], "{:?}", speakers(&ex));
+}
+
+#[test]
+fn statement_definite_role_noun() {
+    // Rule statement.definite-role: "the top Greek diplomat" is the Greek foreign minister.
+    let ex = run("Greek Foreign Minister Nikos Papas says his country will not accept the new measures.\nThe top Greek diplomat criticised the sanctions as unjust and harmful to trade, and said they would have no effect on Athens.");
+    let sp = speakers(&ex);
+    assert!(sp.iter().any(|(s, q)| s == "Nikos Papas" && q.contains("no effect on Athens")), "{sp:?}");
+    assert!(sp.iter().all(|(s, _)| s == "Nikos Papas"), "{sp:?}");
+}

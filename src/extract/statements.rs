@@ -96,6 +96,8 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
             }
             let mut done_quote = false;
             let mut used_verbs: Vec<usize> = Vec::new();
+            // Verbs that follow the quotation they attribute ("“…,” X said in a statement").
+            let mut quote_verbs: Vec<usize> = Vec::new();
             for q in &squotes {
                 let words = text::tokens(doc.text, *q).len();
                 let found = direct_speaker(x, doc, c, *q, &mut st);
@@ -110,6 +112,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
                             if words >= 4 {
                                 used_verbs.push(v);
                             }
+                        }
+                        if let Some(v) = verb.filter(|&v| c.toks[v].span.start >= q.end && words >= 4) {
+                            quote_verbs.push(v);
                         }
                         (Some(sp), "statement.direct")
                     }
@@ -135,7 +140,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
                     }
                 }
             }
-            reported(x, doc, c, &squotes, done_quote, &mut st, &mut para_speaker);
+            reported(x, doc, c, &squotes, &quote_verbs, done_quote, &mut st, &mut para_speaker);
         }
         // "A Foreign Office spokesperson said:" opens a block quotation.
         if ptext.trim_end().ends_with(':') {
@@ -320,6 +325,19 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     // Before: the nearest speaking mention, with only an apposition or auxiliaries between.
     // A place after a preposition ("in Tokyo") is where, not who: look past it.
     let before = c.mentions.iter().filter(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m)).last();
+    // Rule statement.subject-past-pp: "X in a meeting with Y reaffirmed ...": a person followed
+    // by a prepositional phrase of occasion is the subject; the names inside the phrase are not.
+    let past_pp = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::Person && can_speak(doc, m)).find(|m| {
+        let gap = &doc.text[m.span.end..vs];
+        let first = gap.split_whitespace().next().unwrap_or("");
+        matches!(first, "in" | "during" | "at" | "after" | "following" | "before")
+            && !gap.contains([',', '.', ';', '“', '"', '(', ':'])
+            && (3..=16).contains(&gap.split_whitespace().count())
+            && before.is_some_and(|b| b.span.start > m.span.end)
+    });
+    if let Some(m) = past_pp {
+        return Some(resolve_speaker(x, doc, c, m));
+    }
     if let Some(m) = before {
         let gap = doc.text[m.span.end..vs].trim().trim_start_matches(')').trim_start_matches(['(', ')']).trim();
         let gap = if gap.starts_with('(') { gap.find(')').map(|p| gap[p + 1..].trim()).unwrap_or(gap) } else { gap };
@@ -390,28 +408,41 @@ fn definite_title(x: &Extractor, doc: &Doc, c: &Clause, k: usize) -> Option<usiz
         return None;
     }
     let title = c.word(j - 1);
-    if !x.gaz.title_words.contains(title) || x.words.anaphors.contains(title) {
+    let covers = x.words.role_hypernyms.get(title);
+    if !(x.gaz.title_words.contains(title) || covers.is_some()) || x.words.anaphors.contains(title) {
         return None;
     }
     // Optional demonym between "the" and the title.
     let tstart = c.toks[j - 1].span.start;
     let demonym = c.mentions.iter().find(|m| m.span.end <= tstart && doc.text[m.span.end..tstart].trim().is_empty() && m.form == Form::Demonym);
-    let det_at = match demonym {
+    let mut det_at = match demonym {
         Some(m) => c.tok_of(m),
         None => j - 1,
     };
+    // "the top Turkish diplomat", "the senior Chinese envoy".
+    while det_at > 0 && matches!(c.word(det_at - 1), "top" | "senior" | "chief" | "veteran") {
+        det_at -= 1;
+    }
     if det_at == 0 || c.word(det_at - 1) != "the" {
         return None;
     }
     let state = demonym.and_then(|m| doc.ex.actors[m.actor].qid.clone());
-    let cands: Vec<usize> = (0..doc.ex.actors.len())
-        .filter(|&i| {
-            let a = &doc.ex.actors[i];
-            a.kind == ActorKind::Person
-                && a.role.as_deref().is_some_and(|r| r.to_lowercase().split(|ch: char| !ch.is_alphanumeric()).any(|w| w == title))
-                && (state.is_none() || a.country == state)
-        })
-        .collect();
+    let people = |holds: &dyn Fn(&str) -> bool| -> Vec<usize> {
+        (0..doc.ex.actors.len())
+            .filter(|&i| {
+                let a = &doc.ex.actors[i];
+                a.kind == ActorKind::Person && a.role.as_deref().is_some_and(|r| holds(&r.to_lowercase())) && (state.is_none() || a.country == state)
+            })
+            .collect()
+    };
+    let mut cands = people(&|r: &str| r.split(|ch: char| !ch.is_alphanumeric()).any(|w| w == title));
+    // Rule statement.definite-role: a noun that covers titles ("diplomat": foreign minister,
+    // ambassador) when no one holds the noun itself.
+    if cands.is_empty() {
+        if let Some(titles) = covers {
+            cands = people(&|r: &str| titles.iter().any(|t| r.contains(t.as_str())));
+        }
+    }
     (cands.len() == 1).then(|| cands[0])
 }
 
@@ -454,7 +485,7 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State)
 }
 
 /// Reported speech in a sentence; quoted stretches are left to the direct rule.
-fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quote: bool, st: &mut State, para_speaker: &mut Option<usize>) {
+fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_verbs: &[usize], done_quote: bool, st: &mut State, para_speaker: &mut Option<usize>) {
     let in_quote = |k: usize| quotes.iter().any(|q| q.start <= c.toks[k].span.start && c.toks[k].span.end <= q.end);
     let n = c.toks.len();
     let end = c.span.end - doc.text[c.span.start..c.span.end].len() + doc.text[c.span.start..c.span.end].trim_end_matches(['.', '”', '"', ' ']).len();
@@ -515,6 +546,10 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         speaker_of_sentence = Some(sp);
         remember(doc, st, sp);
         *para_speaker = Some(sp);
+        // Rule statement.after-quote: a verb that attributes the quotation before it is that
+        // one speech act; what follows it ("in an e-mailed statement", ", referring to ...")
+        // is no second one, unless it opens a clause of its own with "that".
+        let after_quote = quote_verbs.contains(&k) && c.word(k + 1) != "that";
         // "X said (that) CLAUSE"
         let mut j = k + 1;
         if c.word(j) == "out" && c.word(k) == "pointed" {
@@ -532,6 +567,8 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
                 j += 2;
             } else if wj == "in" && matches!(c.word(j + 1), "a" | "an") && channel(j + 2) {
                 j += 3;
+            } else if wj == "in" && matches!(c.word(j + 1), "a" | "an" | "the" | "his" | "her" | "its" | "their") && channel(j + 3) {
+                j += 4; // "in an e-mailed statement", "in a written statement"
             } else {
                 break;
             }
@@ -573,7 +610,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], done_quot
         } else if verb_late {
             let cut = before_clause.rfind(',').map(|p| &before_clause[..p]).unwrap_or(before_clause);
             (cut.trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
-        } else if !starts_quote && !speaker_after && after.split_whitespace().count() >= 4 && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
+        } else if !starts_quote && !speaker_after && !after_quote && after.split_whitespace().count() >= 4 && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
             (after.to_string(), if adding { "statement.reported-adding" } else { "statement.reported" })
         } else {
             continue;

@@ -228,6 +228,10 @@ pub struct StatementTriggers {
     /// launch"): what they report always follows them.
     #[serde(default)]
     pub object_verbs: Vec<String>,
+    /// Nouns journalists use for a titled person ("the top Turkish diplomat", "the Russian
+    /// leader"), each with the titles it covers.
+    #[serde(default)]
+    pub role_hypernyms: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
