@@ -876,3 +876,16 @@ fn statement_definite_role_noun() {
     assert!(sp.iter().any(|(s, q)| s == "Nikos Papas" && q.contains("no effect on Athens")), "{sp:?}");
     assert!(sp.iter().all(|(s, _)| s == "Nikos Papas"), "{sp:?}");
 }
+
+#[test]
+fn statement_anaphor_takes_the_head_noun() {
+    // Rule statement.anaphor-head: "the council" is the last-named council, not the last speaker.
+    let ex = run("Foreign Minister Nikos Papas said the talks had failed completely.\nThe Federal Council adopted new measures against Russia on Friday.\n\"The measures follow those of our neighbours in every respect,\" said the council in a statement.");
+    let sp = speakers(&ex);
+    assert!(sp.iter().any(|(s, q)| s == "Federal Council" && q.starts_with("The measures follow")), "{sp:?}");
+    // "the foreign ministry said": modifiers between the article and the noun.
+    let ex = run("Japan's Foreign Ministry said it had added nine entities to its list.\nThey include shipping firms, coal traders and two banks in the region, the foreign ministry said in a statement.");
+    let sp = speakers(&ex);
+    assert_eq!(sp.len(), 2, "{sp:?}");
+    assert!(sp.iter().any(|(_, q)| q.starts_with("They include shipping firms")), "{sp:?}");
+}

@@ -228,12 +228,38 @@ fn remember(doc: &Doc, st: &mut State, actor: usize) {
 }
 
 /// The speaker of a word at token `k` when it is a pronoun or an anaphoric noun.
-fn anaphor(x: &Extractor, c: &Clause, k: usize, st: &State) -> Option<usize> {
+fn anaphor(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Option<usize> {
     match c.word(k) {
         "he" | "she" => st.last_person,
         "it" | "they" => st.last_org.or(st.last_person),
-        w if x.words.anaphors.contains(w) && k > 0 && c.word(k - 1) == "the" => st.last_org.or(st.last_person),
+        w if x.words.anaphors.contains(w) => {
+            // "the ministry", "the foreign ministry", "the Swiss federal council": up to two
+            // lower-case modifiers between the article and the noun.
+            let det = (k.saturating_sub(3)..k).rev().take_while(|&d| d == k - 1 || c.word(d + 1).chars().next().is_some_and(char::is_lowercase)).find(|&d| c.word(d) == "the")?;
+            anaphor_np(doc, c, det, w, st)
+        }
         _ => None,
+    }
+}
+
+/// Rule statement.anaphor-head: "the council said" is the last institution mentioned whose
+/// name has that head noun ("the Federal Council"), else the last institutional speaker.
+fn anaphor_np(doc: &Doc, c: &Clause, det: usize, noun: &str, st: &State) -> Option<usize> {
+    let before = c.toks[det].span.start;
+    let head = doc
+        .mentions
+        .iter()
+        .filter(|m| m.span.end <= before && can_speak(doc, m) && doc.ex.actors[m.actor].kind != ActorKind::Person)
+        .filter(|m| {
+            let a = &doc.ex.actors[m.actor];
+            let named = |t: &str| t.split(|ch: char| !ch.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case(noun));
+            named(&a.label) || named(&doc.text[m.span.start..m.span.end])
+        })
+        .max_by_key(|m| m.span.start);
+    let generic = matches!(noun, "statement" | "document" | "release" | "communique" | "official" | "officials");
+    match head {
+        Some(m) if !generic => Some(m.actor),
+        _ => st.last_org.or(st.last_person).or(head.map(|m| m.actor)),
     }
 }
 
@@ -354,7 +380,7 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
         while j > 1 && k - j < 3 && matches!(c.word(j - 1), "also" | "later" | "then" | "further" | "again" | "repeatedly" | "has" | "had" | "have" | "once" | "previously" | "earlier" | "however" | "on") {
             j -= 1;
         }
-        if let Some(a) = anaphor(x, c, j - 1, st) {
+        if let Some(a) = anaphor(x, doc, c, j - 1, st) {
             return Some(a);
         }
         if let Some(p) = definite_title(x, doc, c, k) {
@@ -390,8 +416,12 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     if chosen.is_some() {
         return chosen;
     }
-    if c.word(k + 1) == "the" && x.words.anaphors.contains(c.word(k + 2)) {
-        return st.last_org.or(st.last_person);
+    // "said the ministry", "said the foreign ministry".
+    if c.word(k + 1) == "the" {
+        let lower = |i: usize| c.word(i).chars().next().is_some_and(char::is_lowercase);
+        if let Some(n) = (k + 2..(k + 5).min(c.toks.len())).take_while(|&i| lower(i)).find(|&i| x.words.anaphors.contains(c.word(i))) {
+            return anaphor_np(doc, c, k + 1, c.word(n), st);
+        }
     }
     None
 }
