@@ -889,3 +889,27 @@ fn statement_anaphor_takes_the_head_noun() {
     assert_eq!(sp.len(), 2, "{sp:?}");
     assert!(sp.iter().any(|(_, q)| q.starts_with("They include shipping firms")), "{sp:?}");
 }
+
+#[test]
+fn statement_nominal_speech_act_with_agent() {
+    // Rule statement.nominal-by: "accusations by X that CLAUSE" and "a statement by X, ..., V-ing".
+    let ex = run("Moscow rejects accusations by Georgia and its allies that it has been arming rebel groups in the mountains.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Georgia" && q == "it has been arming rebel groups in the mountains"), "{:?}", speakers(&ex));
+    let ex = run("The envoy was responding to a statement by Anna Petrova, the spokeswoman of President Ivan Sokolov, condemning Georgia for its decision to expel two diplomats.");
+    let sp = speakers(&ex);
+    assert!(sp.iter().any(|(s, q)| s == "Anna Petrova" && q.starts_with("condemning Georgia")), "{sp:?}");
+    assert!(!sp.iter().any(|(s, _)| s == "Ivan Sokolov"), "{sp:?}");
+}
+
+#[test]
+fn statement_state_side_speaks_for_the_state() {
+    // Rule statement.state-side.
+    let ex = run("The Russian side said that it would continue to supply fuel to the island.");
+    assert!(speakers(&ex).iter().any(|(s, _)| s == "Russia"), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn statement_subject_past_occasion_phrase_with_initials() {
+    let ex = run("Minister Raj Kumar in a meeting with the Defence Secretary of Brazil Pedro C. Souza, Jr. reaffirmed India's commitment to a rules-based order.");
+    assert_eq!(speakers(&ex).iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["Raj Kumar"], "{:?}", speakers(&ex));
+}

@@ -74,6 +74,7 @@ pub(crate) struct Words {
     pub destination: FxHashSet<String>,
     pub buying: FxHashSet<String>,
     pub customers: FxHashSet<String>,
+    pub speech_nouns: FxHashSet<String>,
     /// "diplomat" → the lower-cased titles it covers ("foreign minister", "ambassador").
     pub role_hypernyms: crate::text::FxHashMap<String, Vec<String>>,
     pub status_lists: Vec<(Phrases, &'static str)>,
@@ -173,6 +174,7 @@ impl Extractor {
             destination: set(&t.transfer.destination_words),
             buying: set(&t.transfer.buying_nouns),
             customers: set(&t.transfer.customer_nouns),
+            speech_nouns: set(&t.statement.speech_nouns),
             role_hypernyms: t.statement.role_hypernyms.iter().map(|(k, v)| (k.to_lowercase(), v.iter().map(|t| t.to_lowercase()).collect())).collect(),
             status_lists: vec![
                 (phrases(&t.transfer.intercepted), "intercepted"),

@@ -354,15 +354,27 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     // Rule statement.subject-past-pp: "X in a meeting with Y reaffirmed ...": a person followed
     // by a prepositional phrase of occasion is the subject; the names inside the phrase are not.
     let past_pp = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::Person && can_speak(doc, m)).find(|m| {
-        let gap = &doc.text[m.span.end..vs];
+        // Initials and a name's suffix stay inside the phrase ("Pedro C. Souza, Jr.").
+        let gap = doc.text[m.span.end..vs].replace(", Jr.", "").replace(", Sr.", "");
         let first = gap.split_whitespace().next().unwrap_or("");
         matches!(first, "in" | "during" | "at" | "after" | "following" | "before")
-            && !gap.contains([',', '.', ';', '“', '"', '(', ':'])
+            && !gap.contains([',', ';', '“', '"', '(', ':'])
             && (3..=16).contains(&gap.split_whitespace().count())
             && before.is_some_and(|b| b.span.start > m.span.end)
     });
     if let Some(m) = past_pp {
         return Some(resolve_speaker(x, doc, c, m));
+    }
+    // Rule statement.state-side: "the US side said", "the Russian side noted", "the Iranian
+    // authorities said": the state speaks, whichever form names it.
+    let side = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::State).last().filter(|m| {
+        let gap: Vec<&str> = doc.text[m.span.end..vs].split_whitespace().collect();
+        gap.first().is_some_and(|w| matches!(*w, "side" | "authorities" | "government"))
+            && gap[1..].iter().all(|w| aux_word(w))
+            && gap.len() <= 3
+    });
+    if let Some(m) = side {
+        return Some(m.actor);
     }
     if let Some(m) = before {
         let gap = doc.text[m.span.end..vs].trim().trim_start_matches(')').trim_start_matches(['(', ')']).trim();
@@ -522,6 +534,11 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
     // A last token keeps its own period ("According to the U.S."): the clause never ends inside it.
     let end = end.max(c.toks.last().map_or(c.span.start, |t| t.span.end));
     let mut speaker_of_sentence = None;
+    let nominal = nominal_by(x, doc, c, end, &in_quote);
+    for (_, _, sp, clause) in &nominal {
+        remember(doc, st, *sp);
+        push(doc, c, *sp, clause.clone(), false, "statement.nominal-by", 0.7);
+    }
     for k in 0..n {
         let w = c.word(k);
         if in_quote(k) {
@@ -558,7 +575,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             }
             continue;
         }
-        if !x.words.speech.contains(w) {
+        if !x.words.speech.contains(w) || nominal.iter().any(|n| n.1 == k) {
             continue;
         }
         if x.words.quote_only.contains(w) {
@@ -654,6 +671,47 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
         }
         push(doc, c, sp, clause.trim().to_string(), false, rule, 0.7);
     }
+}
+
+/// Rule statement.nominal-by: a speech noun with its agent, "accusations by X that CLAUSE",
+/// "a statement by X, the sister of Y, condemning ...": X says the clause (or the participle
+/// phrase). Returns (noun token, clause's first token, speaker, clause).
+fn nominal_by(x: &Extractor, doc: &Doc, c: &Clause, end: usize, in_quote: &dyn Fn(usize) -> bool) -> Vec<(usize, usize, usize, String)> {
+    let mut out = Vec::new();
+    let n = c.toks.len();
+    for k in 0..n.saturating_sub(2) {
+        if in_quote(k) || !x.words.speech_nouns.contains(c.word(k)) || !matches!(c.word(k + 1), "by" | "from") {
+            continue;
+        }
+        let from = c.toks[k + 1].span.end;
+        // The agent: the first speaking mention right after "by" (an article at most between).
+        let Some(agent) = c.mentions.iter().find(|m| m.span.start >= from && doc.text[from..m.span.start].split_whitespace().all(|w| matches!(w, "the" | "a"))) else { continue };
+        if !can_speak(doc, agent) {
+            continue;
+        }
+        let a = c.tok_of(agent);
+        // "... that CLAUSE" within a few words (coordinated agents: "by Ukraine and the West").
+        let that = (a + 1..(a + 8).min(n)).find(|&i| c.word(i) == "that" && !doc.text[c.toks[a].span.start..c.toks[i].span.start].contains([',', ';']));
+        let start = match that {
+            Some(t) => c.toks.get(t + 1).map(|t| t.span.start),
+            None => {
+                // ", an apposition, condemning ...": the participle after the agent's apposition.
+                let after = &doc.text[agent.span.end..end];
+                let skip = if after.starts_with(',') { after[1..].find(',').map(|p| p + 2) } else { Some(0) };
+                skip.and_then(|p| {
+                    let rest = after[p..].trim_start_matches(',').trim_start();
+                    let first = rest.split_whitespace().next().unwrap_or("");
+                    (first.ends_with("ing") && x.words.speech.contains(first)).then(|| end - rest.len())
+                })
+            }
+        };
+        let Some(start) = start.filter(|&s| s < end) else { continue };
+        let clause = doc.text[start..end].trim().trim_end_matches(',');
+        if clause.split_whitespace().count() >= 4 {
+            out.push((k, c.tok_at(start), resolve_speaker(x, doc, c, agent), clause.to_string()));
+        }
+    }
+    out
 }
 
 fn overlaps_quote(quotes: &[Span], clause: &str, text: &str) -> bool {

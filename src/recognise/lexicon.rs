@@ -230,6 +230,9 @@ pub struct StatementTriggers {
     pub object_verbs: Vec<String>,
     /// Nouns journalists use for a titled person ("the top Turkish diplomat", "the Russian
     /// leader"), each with the titles it covers.
+    /// Nouns of a speech act whose agent follows "by"/"from": "accusations by X that ...".
+    #[serde(default)]
+    pub speech_nouns: Vec<String>,
     #[serde(default)]
     pub role_hypernyms: std::collections::BTreeMap<String, Vec<String>>,
 }
