@@ -353,14 +353,14 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     let before = c.mentions.iter().filter(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m)).last();
     // Rule statement.subject-past-pp: "X in a meeting with Y reaffirmed ...": a person followed
     // by a prepositional phrase of occasion is the subject; the names inside the phrase are not.
-    let past_pp = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::Person && can_speak(doc, m)).find(|m| {
+    let past_pp = c.mentions.iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
+        let first = doc.text[m.span.end..vs].split_whitespace().next().unwrap_or("");
+        if !matches!(first, "in" | "during" | "at" | "after" | "following" | "before") || doc.ex.actors[m.actor].kind != ActorKind::Person || !can_speak(doc, m) {
+            return false;
+        }
         // Initials and a name's suffix stay inside the phrase ("Pedro C. Souza, Jr.").
         let gap = doc.text[m.span.end..vs].replace(", Jr.", "").replace(", Sr.", "");
-        let first = gap.split_whitespace().next().unwrap_or("");
-        matches!(first, "in" | "during" | "at" | "after" | "following" | "before")
-            && !gap.contains([',', ';', '“', '"', '(', ':'])
-            && (3..=16).contains(&gap.split_whitespace().count())
-            && before.is_some_and(|b| b.span.start > m.span.end)
+        !gap.contains([',', ';', '“', '"', '(', ':']) && (3..=16).contains(&gap.split_whitespace().count())
     });
     if let Some(m) = past_pp {
         return Some(resolve_speaker(x, doc, c, m));
@@ -696,7 +696,7 @@ fn nominal_by(x: &Extractor, doc: &Doc, c: &Clause, end: usize, in_quote: &dyn F
             Some(t) => c.toks.get(t + 1).map(|t| t.span.start),
             None => {
                 // ", an apposition, condemning ...": the participle after the agent's apposition.
-                let after = &doc.text[agent.span.end..end];
+                let after = doc.text.get(agent.span.end..end).unwrap_or("");
                 let skip = if after.starts_with(',') { after[1..].find(',').map(|p| p + 2) } else { Some(0) };
                 skip.and_then(|p| {
                     let rest = after[p..].trim_start_matches(',').trim_start();
