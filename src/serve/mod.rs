@@ -148,6 +148,10 @@ impl ServerHandle {
             n = self.shared.idle.wait_timeout(n, left).unwrap_or_else(|e| e.into_inner()).0;
         }
         drop(n);
+        // Queries abandoned at their timeout were cancelled and stop on their own.
+        if !self.shared.workers.wait_idle(deadline.max(Instant::now() + Duration::from_secs(5))) {
+            eprintln!("realpolitik serve: a cancelled query is still stopping at shutdown; not waiting longer");
+        }
         let store = self.shared.store.write().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(store) = store {
             store.flush().map_err(|e| Error::Store { path: "store".into(), message: format!("flush at shutdown: {e}") })?;
@@ -158,11 +162,12 @@ impl ServerHandle {
 
 impl Drop for ServerHandle {
     /// Dropped without `shutdown` (e.g. a panicking test): refuse further requests and let
-    /// go of the store, without waiting.
+    /// go of the store, waiting a few seconds at most for cancelled queries to stop.
     fn drop(&mut self) {
         if !self.stopped {
             self.shared.draining.store(true, Ordering::SeqCst);
             self.shared.store.write().unwrap_or_else(|e| e.into_inner()).take();
+            self.shared.workers.wait_idle(Instant::now() + Duration::from_secs(10));
         }
     }
 }

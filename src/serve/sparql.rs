@@ -145,6 +145,21 @@ pub struct Workers {
     abandoned: AtomicUsize,
 }
 
+impl Workers {
+    /// Wait until every worker thread has exited, or `deadline` passes; true if none is left.
+    /// A thread still evaluating when the process exits races the store's own teardown
+    /// (RocksDB's statics), which can crash the process, so stopping waits for them.
+    pub fn wait_idle(&self, deadline: std::time::Instant) -> bool {
+        while self.alive.load(Ordering::SeqCst) > 0 {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum JobState {
     Running,
