@@ -23,13 +23,44 @@ pub fn article_from_html(source: &str, html: &str, url: Option<&str>) -> Result<
         .as_deref()
         .and_then(super::normalise_date)
         .or_else(|| meta_date(html));
-    let url = url.map(str::to_string).or(parsed.url.clone());
+    // The page's own canonical address names the article better than the address it was
+    // fetched from (tracking parameters, mirrors, AMP copies) and gives a saved file a URL.
+    let url = canonical_url(html, url).or(url.map(str::to_string)).or(parsed.url.clone());
     super::article_from_text(source, &text, url, title, date)
 }
 
 /// Collapse the blank lines and indentation the formatter leaves; one paragraph per line.
 fn tidy(s: &str) -> String {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+}
+
+/// `<link rel="canonical" href>`, else `<meta property="og:url" content>`, resolved against the
+/// page's own address; only http(s) addresses count.
+fn canonical_url(html: &str, base: Option<&str>) -> Option<String> {
+    static TAGS: std::sync::OnceLock<[regex::Regex; 3]> = std::sync::OnceLock::new();
+    let [tag, rel, og] = TAGS.get_or_init(|| {
+        [
+            regex::Regex::new(r"(?is)<(?:link|meta)\b[^>]*>").expect("static regex"),
+            regex::Regex::new(r#"(?is)^<link\b.*\brel\s*=\s*["']?canonical["'\s>/]"#).expect("static regex"),
+            regex::Regex::new(r#"(?is)^<meta\b.*\b(?:property|name)\s*=\s*["']?og:url["'\s>/]"#).expect("static regex"),
+        ]
+    });
+    let attr = |t: &str, name: &str| -> Option<String> {
+        let re = regex::Regex::new(&format!(r#"(?is)\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#)).ok()?;
+        let c = re.captures(t)?;
+        c.get(1).or(c.get(2)).or(c.get(3)).map(|m| m.as_str().trim().replace("&amp;", "&"))
+    };
+    let tags: Vec<&str> = tag.find_iter(html).map(|m| m.as_str()).collect();
+    let found = tags
+        .iter()
+        .find(|t| rel.is_match(t))
+        .and_then(|t| attr(t, "href"))
+        .or_else(|| tags.iter().find(|t| og.is_match(t)).and_then(|t| attr(t, "content")))?;
+    let resolved = match base.and_then(|b| url::Url::parse(b).ok()) {
+        Some(b) => b.join(&found).ok()?,
+        None => url::Url::parse(&found).ok()?,
+    };
+    matches!(resolved.scheme(), "http" | "https").then(|| resolved.to_string())
 }
 
 /// Fallback for pages whose date sits in a meta tag Readability does not read.
@@ -62,5 +93,24 @@ mod tests {
         assert_eq!(a.title.as_deref(), Some("Sanctions news"));
         assert!(a.text.contains("The United States imposed sanctions"));
         assert!(!a.text.contains("Copyright"));
+        assert_eq!(a.url, None);
+        let with_link = html.replace("</head>", r#"<link rel="canonical" href="https://news.example/sanctions"></head>"#);
+        let b = article_from_html("page.html", &with_link, None).unwrap();
+        assert_eq!(b.url.as_deref(), Some("https://news.example/sanctions"));
+        assert_ne!(a.id, b.id, "the canonical URL, not a content hash, names the article");
+    }
+
+    #[test]
+    fn canonical_link_and_og_url_name_the_article() {
+        let link = r#"<head><meta property="og:url" content="https://example.org/og">
+<link href="https://example.org/news/a?x=1&amp;y=2" rel="canonical" /></head>"#;
+        assert_eq!(canonical_url(link, None).as_deref(), Some("https://example.org/news/a?x=1&y=2"));
+        let og = r#"<meta content='https://example.org/og' property='og:url'>"#;
+        assert_eq!(canonical_url(og, None).as_deref(), Some("https://example.org/og"));
+        let relative = r#"<link rel=canonical href="/news/b">"#;
+        assert_eq!(canonical_url(relative, Some("https://example.org/x/y?utm=1")).as_deref(), Some("https://example.org/news/b"));
+        assert_eq!(canonical_url(relative, None), None);
+        assert_eq!(canonical_url(r#"<link rel="canonical" href="javascript:void(0)">"#, None), None);
+        assert_eq!(canonical_url(r#"<link rel="stylesheet" href="https://example.org/s.css">"#, None), None);
     }
 }
