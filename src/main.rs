@@ -207,6 +207,12 @@ enum Command {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
+    /// Print a shell completion script, e.g. `realpolitik completions bash > ~/.local/share/bash-completion/completions/realpolitik`
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -295,6 +301,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, &inputs),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "realpolitik", &mut out);
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&out).and_then(|()| stdout.flush()).context("stdout")?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

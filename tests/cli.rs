@@ -197,3 +197,17 @@ fn min_confidence_keeps_only_confident_facts() {
         assert!(stderr(&o).contains("--min-confidence"), "{bad}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn completions_are_printed_for_each_shell_and_an_unknown_shell_is_refused() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("realpolitik"), "{shell}");
+        assert!(out.contains("ingest") && out.contains("query"), "{shell}: subcommands completed");
+    }
+    let o = run(&["completions", "tcsh"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("tcsh"), "{}", stderr(&o));
+}
