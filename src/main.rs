@@ -128,7 +128,9 @@ impl Pipeline {
 #[derive(Subcommand)]
 enum Command {
     /// Extract facts from articles and print them as RDF (no store)
+    #[command(after_help = "Examples:\n  realpolitik extract data/samples/000_70de5bca808cd6d9.txt\n  realpolitik extract --format ntriples articles/ > facts.nt\n  realpolitik extract --min-confidence 0.8 https://example.org/news/article.html\n  cat article.txt | realpolitik extract -")]
     Extract {
+        /// RDF syntax of the output
         #[arg(long, short, value_enum, default_value = "turtle")]
         format: Format,
         #[command(flatten)]
@@ -138,6 +140,7 @@ enum Command {
         inputs: Vec<String>,
     },
     /// Extract facts from articles into the store (one transaction per article)
+    #[command(after_help = "Examples:\n  realpolitik ingest data/samples/\n  realpolitik ingest --store ./store -j 4 news.jsonl https://example.org/article.html")]
     Ingest {
         #[command(flatten)]
         store: StoreArg,
@@ -149,13 +152,16 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         opts: InputOpts,
+        /// Files (.txt, .html, .jsonl), folders, URLs, or - for stdin
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
     /// Run a SPARQL 1.1 query over the store (the default graph is the union of all articles)
+    #[command(after_help = "Examples:\n  realpolitik query 'SELECT ?s ?imposer WHERE { ?s a rp:Sanction ; rp:imposedBy ?imposer }'\n  realpolitik query --format csv --file who-sanctioned-whom.rq > out.csv\n  echo 'ASK { ?s a rp:Statement }' | realpolitik query -")]
     Query {
         #[command(flatten)]
         store: StoreArg,
+        /// Result syntax (table for people; csv, tsv, json, xml for programs)
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
         /// Read the query from a file ("-" reads stdin)
@@ -165,9 +171,11 @@ enum Command {
         query: Option<String>,
     },
     /// Write the store, or one graph of it, as RDF
+    #[command(after_help = "Examples:\n  realpolitik export --format trig > graph.trig\n  realpolitik export --format jsonld --output graph.jsonld")]
     Export {
         #[command(flatten)]
         store: StoreArg,
+        /// RDF syntax of the output (trig and nquads keep the article graphs)
         #[arg(long, short, value_enum, default_value = "trig")]
         format: Format,
         /// Only this named graph (an article IRI, or the ontology graph)
@@ -201,9 +209,11 @@ enum Command {
         allow_service: bool,
     },
     /// Print each extracted fact with its sentence, rule and confidence
+    #[command(after_help = "Example:\n  realpolitik explain data/samples/000_70de5bca808cd6d9.txt")]
     Explain {
         #[command(flatten)]
         opts: InputOpts,
+        /// Files (.txt, .html, .jsonl), folders, URLs, or - for stdin
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },

@@ -211,3 +211,22 @@ fn completions_are_printed_for_each_shell_and_an_unknown_shell_is_refused() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("tcsh"), "{}", stderr(&o));
 }
+
+#[test]
+fn help_describes_every_argument_and_gives_examples() {
+    for cmd in ["extract", "ingest", "query", "export", "explain"] {
+        let o = run(&[cmd, "--help"]);
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("Example"), "{cmd} --help has examples");
+        for line in out.lines().skip_while(|l| !l.starts_with("Arguments:") && !l.starts_with("Options:")) {
+            let t = line.trim_start();
+            // An argument line with nothing after its name is an argument without a description.
+            let is_arg = t.starts_with('-') || t.starts_with('<') || t.strip_prefix('[').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()));
+            if is_arg && !t.contains("  ") {
+                let next_is_help = out.lines().skip_while(|l| *l != line).nth(1).is_some_and(|n| n.starts_with("          "));
+                assert!(next_is_help, "{cmd}: `{t}` has no description");
+            }
+        }
+    }
+}
