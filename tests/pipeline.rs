@@ -103,6 +103,11 @@ fn jsonld_is_compacted_for_people() {
         assert!(text.contains(key), "compact key {key} missing");
     }
     assert!(!text.contains("\"https://w3id.org/realpolitik/ontology#imposedBy\""), "keys must be compacted");
+    // Typed literals the context coerces come out as JSON numbers and booleans.
+    let re = |p: &str| regex::Regex::new(p).unwrap();
+    assert!(re(r#""evidenceStart": \d+[,\n]"#).is_match(&text), "evidenceStart as a JSON number");
+    assert!(!text.contains("\"evidenceStart\": \""), "no evidenceStart as a string");
+    assert!(re(r#""direct": (true|false)"#).is_match(&text), "direct as a JSON boolean");
 }
 
 #[test]

@@ -91,7 +91,15 @@ fn entry(pred: &str, obj: &Term) -> (String, Value) {
             }
             if let Some((_, t)) = TYPED_PROPS.iter().find(|(p, _)| *p == local) {
                 if dt == format!("{XSD}{t}") {
-                    return (local.into(), json!(l.value()));
+                    // Native JSON for integers and booleans: JSON-LD maps them back to the same
+                    // xsd:integer / xsd:boolean literal. Decimals stay strings, since a JSON
+                    // number with a fraction would come back as a double's lexical form.
+                    let native = match *t {
+                        "integer" => l.value().parse::<i64>().ok().map(Value::from),
+                        "boolean" => l.value().parse::<bool>().ok().map(Value::from),
+                        _ => None,
+                    };
+                    return (local.into(), native.unwrap_or_else(|| json!(l.value())));
                 }
             }
             let v = match l.language() {
