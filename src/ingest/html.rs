@@ -37,16 +37,18 @@ fn tidy(s: &str) -> String {
 /// `<link rel="canonical" href>`, else `<meta property="og:url" content>`, resolved against the
 /// page's own address; only http(s) addresses count.
 fn canonical_url(html: &str, base: Option<&str>) -> Option<String> {
-    static TAGS: std::sync::OnceLock<[regex::Regex; 3]> = std::sync::OnceLock::new();
-    let [tag, rel, og] = TAGS.get_or_init(|| {
+    static RES: std::sync::OnceLock<[regex::Regex; 5]> = std::sync::OnceLock::new();
+    let [tag, rel, og, href, content] = RES.get_or_init(|| {
+        let value = |name: &str| format!(r#"(?is)[\s<]{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#);
         [
             regex::Regex::new(r"(?is)<(?:link|meta)\b[^>]*>").expect("static regex"),
-            regex::Regex::new(r#"(?is)^<link\b.*\brel\s*=\s*["']?canonical["'\s>/]"#).expect("static regex"),
-            regex::Regex::new(r#"(?is)^<meta\b.*\b(?:property|name)\s*=\s*["']?og:url["'\s>/]"#).expect("static regex"),
+            regex::Regex::new(r#"(?is)^<link\b.*\srel\s*=\s*["']?canonical["'\s>/]"#).expect("static regex"),
+            regex::Regex::new(r#"(?is)^<meta\b.*\s(?:property|name)\s*=\s*["']?og:url["'\s>/]"#).expect("static regex"),
+            regex::Regex::new(&value("href")).expect("static regex"),
+            regex::Regex::new(&value("content")).expect("static regex"),
         ]
     });
-    let attr = |t: &str, name: &str| -> Option<String> {
-        let re = regex::Regex::new(&format!(r#"(?is)\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#)).ok()?;
+    let attr = |t: &str, re: &regex::Regex| -> Option<String> {
         let c = re.captures(t)?;
         c.get(1).or(c.get(2)).or(c.get(3)).map(|m| m.as_str().trim().replace("&amp;", "&"))
     };
@@ -54,8 +56,8 @@ fn canonical_url(html: &str, base: Option<&str>) -> Option<String> {
     let found = tags
         .iter()
         .find(|t| rel.is_match(t))
-        .and_then(|t| attr(t, "href"))
-        .or_else(|| tags.iter().find(|t| og.is_match(t)).and_then(|t| attr(t, "content")))?;
+        .and_then(|t| attr(t, href))
+        .or_else(|| tags.iter().find(|t| og.is_match(t)).and_then(|t| attr(t, content)))?;
     let resolved = match base.and_then(|b| url::Url::parse(b).ok()) {
         Some(b) => b.join(&found).ok()?,
         None => url::Url::parse(&found).ok()?,
