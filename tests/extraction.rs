@@ -230,6 +230,23 @@ fn transfer_customer_noun_receives() {
 }
 
 #[test]
+fn transfer_maker_supplies_its_goods() {
+    // Rule transfer.maker: with no supplier in the frame, the company named before the goods
+    // (possessive or modifier) supplies them, each maker its own goods.
+    let ex = run("Qatar became the first foreign buyer of Dassault's Rafale combat jet.");
+    assert_eq!(transfers(&ex), vec![("Q142".into(), "Q846".into(), "Aircraft".into())]);
+    assert!(ex.transfers.iter().all(|t| t.evidence.rule == "transfer.maker"), "{:?}", ex.transfers.iter().map(|t| &t.evidence.rule).collect::<Vec<_>>());
+    // The lone party of a deal noun is the buyer when a maker is named.
+    let ex = run("India signed a contract for Naval Group submarines and MBDA missiles.");
+    let t = transfers(&ex);
+    assert!(t.contains(&("Q142".into(), "Q668".into(), "Naval".into())), "{t:?}");
+    assert!(t.contains(&("Q1475070".into(), "Q668".into(), "Missile".into())), "{t:?}");
+    assert!(!t.iter().any(|(s, _, _)| s == "Q668"), "{t:?}");
+    // No maker, no supplier: no transfer is guessed.
+    assert!(transfers(&run("Greece signed a contract for Rafale jets.")).is_empty());
+}
+
+#[test]
 fn transfer_nominal_frames() {
     let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");
     assert!(transfers(&ex).iter().any(|(s, _, c)| s == RU && c == "Aircraft"), "{:?}", transfers(&ex));

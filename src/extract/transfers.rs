@@ -125,7 +125,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
                 let (s, r, _) = f.2;
                 if s.is_some() && r.is_some() {
                     Some(f)
-                } else if r.is_some() && r == cs || s.is_some() && s == cr {
+                } else if (r.is_some() && r == cs || s.is_some() && s == cr) && !DEAL_NOUNS.contains(&c.word(f.0)) {
+                    // (A deal noun's one party gives no direction: "became a buyer of W after
+                    // signing a contract for W2" is one purchase.)
                     None
                 } else {
                     Some(chosen)
@@ -169,6 +171,32 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
             }
         }
     }
+    // "Qatar became the first buyer of Dassault's Rafale", "signed a contract for MBDA missiles":
+    // the company that makes the goods supplies them when the frame names no supplier; a lone
+    // government party of a deal noun is the buyer (rule transfer.maker).
+    if supplier.is_none() && !captured {
+        let maker = object.and_then(|w| maker_of(doc, c, w)).or_else(|| weapons.iter().find_map(|w| maker_of(doc, c, w)));
+        if let Some(m) = maker {
+            if recipient.is_some_and(|b| b != m.actor && super::state_of(doc, b) != super::state_of(doc, m.actor)) {
+                supplier = Some(m.actor);
+                rule = "transfer.maker";
+                confidence = 0.7;
+            }
+        }
+    } else if !captured && dir == Dir::Noun && DEAL_NOUNS.contains(&c.word(v)) {
+        // "Greece signed a contract for Dassault's Rafales" / "for Naval Group submarines": the
+        // subject of a deal noun is no supplier, nor the maker a recipient, when a company makes
+        // the goods.
+        let maker = object.and_then(|w| maker_of(doc, c, w));
+        if let (Some(s), Some(m)) = (supplier, maker.filter(|m| recipient.is_none_or(|r| r == m.actor))) {
+            if s != m.actor && super::state_of(doc, s) != super::state_of(doc, m.actor) && !is_company(doc, s) {
+                supplier = Some(m.actor);
+                recipient = Some(s);
+                rule = "transfer.maker";
+                confidence = 0.7;
+            }
+        }
+    }
     // A sentence that names one party continues the last transfer.
     if supplier.is_none() != recipient.is_none() {
         if let Some((s, r)) = &ctx.last_transfer {
@@ -201,7 +229,24 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
     }
     ctx.last_transfer = Some((vec![sup], vec![rec]));
     let status = status(x, c, v, dir);
-    push_transfers(doc, c, &weapons, sup, rec, status, rule, confidence);
+    if rule != "transfer.maker" {
+        push_transfers(doc, c, &weapons, sup, rec, status, rule, confidence);
+        return;
+    }
+    // "Dassault's Rafales, Naval Group frigates and MBDA missiles": each maker supplies its own
+    // goods; goods named without a maker go with the first one.
+    let mut by_maker: Vec<(usize, Vec<WeaponMention>)> = Vec::new();
+    for w in &weapons {
+        let m = maker_of(doc, c, w).map_or(sup, |m| m.actor);
+        let m = if m == rec || super::state_of(doc, m) == super::state_of(doc, rec) { sup } else { m };
+        match by_maker.iter_mut().find(|g| g.0 == m) {
+            Some(g) => g.1.push(w.clone()),
+            None => by_maker.push((m, vec![w.clone()])),
+        }
+    }
+    for (m, ws) in by_maker {
+        push_transfers(doc, c, &ws, m, rec, status, rule, confidence);
+    }
 }
 
 type Frame = (Option<usize>, Option<usize>, &'static str);
@@ -687,6 +732,22 @@ fn origin_of(x: &Extractor, doc: &Doc, c: &Clause, w: &WeaponMention) -> Option<
     let suffixed = gap.strip_prefix('-').map(|g| g.trim_end()).is_some_and(|g| x.words.origin_suffixes.contains(&g.to_lowercase()));
     let adjacent = gap == " " && m.form == Form::Demonym;
     (suffixed || adjacent).then_some(*m)
+}
+
+fn is_company(doc: &Doc, a: usize) -> bool {
+    doc.ex.actors[a].kind == ActorKind::Company
+}
+
+/// "Dassault's Rafale", "MBDA missiles", "Naval Group frigates": a company named right before the
+/// goods (possessive or as a modifier) makes them.
+fn maker_of(doc: &Doc, c: &Clause, w: &WeaponMention) -> Option<Mention> {
+    let m = c.mentions.iter().filter(|m| m.span.end <= w.span.start).last()?;
+    if !is_company(doc, m.actor) {
+        return None;
+    }
+    let gap = between(doc, m.span.end, w.span.start);
+    let gap = gap.strip_prefix("'s").or_else(|| gap.strip_prefix("’s")).unwrap_or(gap);
+    gap.trim().is_empty().then_some(*m)
 }
 
 /// "North Korea enhanced its capabilities with Russian technology", "Russia struck Kyiv with
