@@ -930,3 +930,66 @@ fn statement_subject_past_occasion_phrase_with_initials() {
     let ex = run("Minister Raj Kumar in a meeting with the Defence Secretary of Brazil Pedro C. Souza, Jr. reaffirmed India's commitment to a rules-based order.");
     assert_eq!(speakers(&ex).iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["Raj Kumar"], "{:?}", speakers(&ex));
 }
+
+#[test]
+fn transfer_progressive_is_not_passive() {
+    // "has been supplying" is the progressive of the active verb, not a passive.
+    let ex = run("Iran has been supplying Russia with attack drones.");
+    assert_eq!(transfers(&ex), vec![(IR.into(), RU.into(), "Drone".into())]);
+}
+
+#[test]
+fn transfer_double_object() {
+    // Rule transfer.double-object: "gave Y W" — the party right after the verb receives.
+    let ex = run("Britain will give Ukraine twelve tanks.");
+    assert_eq!(transfers(&ex), vec![(UK.into(), UA.into(), "ArmoredVehicle".into())]);
+    // A company right before the goods is their maker, no recipient.
+    let ex = run("The United States agreed with Poland to sell Boeing helicopters to the Polish army.");
+    assert!(!transfers(&ex).iter().any(|(_, r, _)| r == US), "{:?}", transfers(&ex));
+}
+
+#[test]
+fn transfer_take_delivery() {
+    // Rule transfer.take-delivery: the subject of "took delivery of W from X" receives.
+    let ex = run("Greece took delivery of six fighter jets from France on Wednesday.");
+    assert_eq!(transfers(&ex), vec![("Q142".into(), "Q41".into(), "Aircraft".into())]);
+}
+
+#[test]
+fn transfer_conjoined_parties() {
+    // Rule transfer.conjoined: each coordinated party has its own transfer.
+    let ex = run("Ukraine has received fighter jets from Denmark and the Netherlands.");
+    let t = transfers(&ex);
+    assert!(t.contains(&("Q35".into(), UA.into(), "Aircraft".into())), "{t:?}");
+    assert!(t.contains(&("Q55".into(), UA.into(), "Aircraft".into())), "{t:?}");
+    let ex = run("Iran shipped drones to Russia, Belarus and Venezuela.");
+    assert_eq!(transfers(&ex).len(), 3, "{:?}", transfers(&ex));
+}
+
+#[test]
+fn statement_fronted_adverbial_is_no_clause() {
+    // Rule statement.fronted: the clause after the verb is the statement, not the fronted phrase.
+    let ex = run("Speaking to reporters in Ankara, Turkish Foreign Minister Hakan Fidan said the agreement would go ahead as planned.");
+    let s = speakers(&ex);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].1, "the agreement would go ahead as planned");
+    // A clause before "X said" is still the statement.
+    let ex = run("The agreement would go ahead as planned, Turkish Foreign Minister Hakan Fidan said.");
+    assert_eq!(speakers(&ex)[0].1, "The agreement would go ahead as planned");
+}
+
+#[test]
+fn statement_that_clause_after_audience_or_channel() {
+    // Rule statement.that-clause: "told the news agency that", "wrote on Telegram that".
+    let ex = run("Russian Foreign Minister Sergei Lavrov wrote on Telegram that the West had lost all sense of proportion.");
+    assert_eq!(speakers(&ex), vec![("Sergei Lavrov".into(), "the West had lost all sense of proportion".into())]);
+    let ex = run("Russian Foreign Minister Sergei Lavrov told the state news agency that the talks had achieved nothing at all.");
+    assert_eq!(speakers(&ex), vec![("Sergei Lavrov".into(), "the talks had achieved nothing at all".into())]);
+}
+
+#[test]
+fn statement_quoted_as_saying() {
+    // Rule statement.quoted-as: the subject of "was quoted as saying" speaks.
+    let ex = run("Russian Foreign Minister Sergei Lavrov was quoted as saying that the new restrictions were illegal.");
+    assert_eq!(speakers(&ex), vec![("Sergei Lavrov".into(), "the new restrictions were illegal".into())]);
+}

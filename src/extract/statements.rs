@@ -332,7 +332,7 @@ fn after_preposition(c: &Clause, m: &Mention) -> bool {
 
 /// Words that may stand between a speaker and a speech verb: auxiliaries, adverbs of time.
 fn aux_word(w: &str) -> bool {
-    matches!(w, "has" | "had" | "have" | "also" | "later" | "then" | "on" | "today" | "earlier" | "previously" | "would" | "will" | "once" | "again" | "was" | "is" | "in" | "a" | "statement" | "spokesman" | "spokesperson" | "spokeswoman" | "further" | "further," | "repeatedly")
+    matches!(w, "has" | "had" | "have" | "also" | "quoted" | "as" | "been" | "later" | "then" | "on" | "today" | "earlier" | "previously" | "would" | "will" | "once" | "again" | "was" | "is" | "in" | "a" | "statement" | "spokesman" | "spokesperson" | "spokeswoman" | "further" | "further," | "repeatedly")
         || w.ends_with("day")
 }
 
@@ -585,7 +585,10 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             }
             continue;
         }
-        let adding = x.words.adding.contains(w);
+        // Rule statement.quoted-as: "X was quoted as saying ...": X is the speaker, not a second
+        // speech act of the sentence's speaker.
+        let quoted_as = k >= 2 && c.word(k - 1) == "as" && c.word(k - 2) == "quoted";
+        let adding = x.words.adding.contains(w) && !quoted_as;
         // "X expressed ... and said ...": the same speaker.
         let and_verb = k > 0 && c.word(k - 1) == "and" && speaker_of_sentence.is_some();
         let speaker = if adding { speaker_of_sentence.or(*para_speaker) } else if and_verb { speaker_of_sentence } else { speaker_at(x, doc, c, k, st) };
@@ -620,7 +623,17 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
                 break;
             }
         }
-        if j > k + 1 && matches!(c.word(j), "in" | "at" | "on" | "during" | "after" | "before" | "from") {
+        // Rule statement.that-clause: "told the RIA news agency that ...", "wrote on Telegram
+        // that ...": the audience or channel ends at a "that" a few words on.
+        let mut that_clause = false;
+        if let Some(t) = (j..(k + 10).min(n)).find(|&i| c.word(i) == "that") {
+            let gap = &doc.text[c.toks[k].span.end..c.toks[t].span.start];
+            if !gap.contains([',', ';', '“', '"', ':']) && !(k + 1..t).any(|i| x.words.speech.contains(c.word(i))) {
+                j = t + 1;
+                that_clause = true;
+            }
+        }
+        if !that_clause && j > k + 1 && matches!(c.word(j), "in" | "at" | "on" | "during" | "after" | "before" | "from") {
             continue;
         }
         // The clause ends where the next speech act starts ("... and said ...", ", adding ...").
@@ -649,6 +662,16 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
                     && (c.mentions.iter().any(|m| m.span.start >= c.span.start + p && m.span.end <= vstart)
                         || k > 0 && (PRONOUNS.contains(&c.word(k - 1)) || x.words.anaphors.contains(c.word(k - 1)) || x.words.role_nouns.contains(c.word(k - 1))))
             });
+        // Rule statement.fronted: "Speaking to reporters in Ankara, X said the deal would go
+        // ahead": a fronted adverbial phrase is no reported clause when a clause follows the verb.
+        let fronted = {
+            let first = before_clause.split_whitespace().next().unwrap_or("").trim_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase();
+            (x.words.fronted_openers.contains(&first) || first.len() > 4 && first.ends_with("ing"))
+                && !before_clause.starts_with(['“', '"'])
+                && after.split_whitespace().count() >= 4
+                && !matches!(c.word(j), "in" | "at" | "on" | "during" | "after" | "before" | "while" | "to" | "from")
+        };
+        let verb_late = verb_late && !fronted;
         let said_then_name = c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end) && before_clause.ends_with(',');
         let speaker_after = x.words.inversion.contains(w)
             && c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end && title_gap(x, doc.text[c.toks[k].span.end..m.span.start].trim()));
@@ -658,7 +681,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             let cut = before_clause.rfind(',').map(|p| &before_clause[..p]).unwrap_or(before_clause);
             (cut.trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
         } else if !starts_quote && !speaker_after && !after_quote && after.split_whitespace().count() >= 4 && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
-            (after.to_string(), if adding { "statement.reported-adding" } else { "statement.reported" })
+            (after.to_string(), if adding { "statement.reported-adding" } else if fronted { "statement.fronted" } else { "statement.reported" })
         } else {
             continue;
         };

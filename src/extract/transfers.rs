@@ -227,12 +227,25 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
     if weapons.is_empty() {
         return;
     }
-    ctx.last_transfer = Some((vec![sup], vec![rec]));
     let status = status(x, c, v, dir);
     if rule != "transfer.maker" {
-        push_transfers(doc, c, &weapons, sup, rec, status, rule, confidence);
+        // Rule transfer.conjoined: "from Denmark and the Netherlands", "to Russia and Belarus":
+        // each party of a coordination is a party of its own transfer.
+        let sups = conjoined(doc, c, sup, &ctx.article);
+        let recs = conjoined(doc, c, rec, &ctx.article);
+        ctx.last_transfer = Some((sups.clone(), recs.clone()));
+        for &s in &sups {
+            for &r in &recs {
+                if s == r || super::state_of(doc, s).is_some() && super::state_of(doc, s) == super::state_of(doc, r) {
+                    continue;
+                }
+                let rule = if s == sup && r == rec { rule } else { "transfer.conjoined" };
+                push_transfers(doc, c, &weapons, s, r, status, rule, confidence);
+            }
+        }
         return;
     }
+    ctx.last_transfer = Some((vec![sup], vec![rec]));
     // "Dassault's Rafales, Naval Group frigates and MBDA missiles": each maker supplies its own
     // goods; goods named without a maker go with the first one.
     let mut by_maker: Vec<(usize, Vec<WeaponMention>)> = Vec::new();
@@ -264,7 +277,8 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
     if (0..v).any(|k| t.hedges.iter().any(|h| h == c.word(k))) {
         return None;
     }
-    let passive = dir == Dir::Give && (1..=2).any(|k| v >= k && BE.contains(&c.word(v - k)))
+    // "has been supplying" is progressive, not passive: a passive needs the participle.
+    let passive = dir == Dir::Give && !c.word(v).ends_with("ing") && (1..=2).any(|k| v >= k && BE.contains(&c.word(v - k)))
         || c.word(v) == "sourced";
     let vstart = c.toks[v].span.start;
     let vend = c.toks[v].span.end;
@@ -378,8 +392,17 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
             let s = reduced(doc).or_else(|| subject(doc));
             // "supplied Y with W": the party right after the verb, then "with".
             let direct = c.mentions.iter().find(|m| m.span.start >= vend && between(doc, vend, m.span.start).trim().is_empty()).copied();
+            // Rule transfer.double-object: "gave Ukraine 14 tanks": the party right after the verb,
+            // with the goods right after it, receives them.
+            // ("sell Boeing F-15s": a company before the goods makes them.)
+            let double_object = |m: &Mention| {
+                let after = c.tok_at(m.span.end);
+                wtok.iter().any(|&p| p >= after && p <= after + 4 && (after..p).all(|i| !matches!(c.word(i), "to" | "for" | "from" | "with" | "of" | "in" | "and" | "," | "that")))
+                    && doc.ex.actors[m.actor].kind != ActorKind::Company
+            };
             let r = match direct {
                 Some(m) if doc.text[m.span.end..c.span.end].trim_start().starts_with("with") => party(doc, &m, c, &ctx.article),
+                Some(m) if double_object(&m) => party(doc, &m, c, &ctx.article),
                 _ => after_prep(&t.to_preps, doc),
             };
             // "supplying it with arms": the pronoun is the last other party named before the verb.
@@ -412,14 +435,16 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
                 (Some(s), Some(r), "transfer.between")
             } else {
                 let modified = |doc: &mut Doc| modifier(x, doc, c, vstart).and_then(|m| party(doc, &m, c, &ctx.article));
-                if x.words.buying.contains(c.word(v)) {
+                // Rule transfer.take-delivery: "took delivery of W from X" is the buyer's side.
+                let taken = matches!(c.word(v), "delivery" | "deliveries") && (1..=3).any(|d| v >= d && x.words.take_delivery.contains(c.word(v - d)));
+                if x.words.buying.contains(c.word(v)) || taken {
                     // "Turkey's purchase of S-400s from Russia", "the purchase of W from X by Y",
                     // "India approved the purchase of fighter jets": the buyer is the possessor,
                     // the "by" phrase or the subject; the seller follows "from".
                     let (from, by) = (["from".to_string()], ["by".to_string()]);
                     let s = after_prep(&from, doc);
                     let r = after_prep(&t.to_preps, doc).or_else(|| after_prep(&by, doc)).or_else(|| modified(doc)).or_else(|| subject(doc));
-                    (s, r, "transfer.noun")
+                    (s, r, if taken { "transfer.take-delivery" } else { "transfer.noun" })
                 } else {
                     // "X's deliveries to Y", "arms sales to Y", "provider of W that sustain Y's war".
                     let s = after_prep(&t.from_preps, doc).or_else(|| modified(doc)).or_else(|| subject(doc));
@@ -732,6 +757,37 @@ fn origin_of(x: &Extractor, doc: &Doc, c: &Clause, w: &WeaponMention) -> Option<
     let suffixed = gap.strip_prefix('-').map(|g| g.trim_end()).is_some_and(|g| x.words.origin_suffixes.contains(&g.to_lowercase()));
     let adjacent = gap == " " && m.form == Form::Demonym;
     (suffixed || adjacent).then_some(*m)
+}
+
+/// The party and the parties coordinated right after its first mention in the clause
+/// ("Denmark and the Netherlands", "Russia, Belarus and Iran"); states and IGOs only.
+fn conjoined(doc: &mut Doc, c: &Clause, actor: usize, article: &str) -> Vec<usize> {
+    let mut out = vec![actor];
+    let Some(i) = (0..c.mentions.len()).find(|&i| party(doc, &c.mentions[i], c, article) == Some(actor)) else { return out };
+    let state_like = |doc: &Doc, a: usize| matches!(doc.ex.actors[a].kind, ActorKind::State | ActorKind::Igo);
+    if !state_like(doc, actor) {
+        return out;
+    }
+    let mut prev = c.mentions[i];
+    for m in c.mentions[i + 1..].iter().copied() {
+        let gap = between(doc, prev.span.end, m.span.start).trim();
+        let gap = gap.strip_suffix(" the").or_else(|| gap.strip_suffix("the")).unwrap_or(gap).trim();
+        if !matches!(gap, "," | "and" | ", and" | "as well as" | ", as well as") || m.form == Form::Demonym {
+            break;
+        }
+        let Some(p) = party(doc, &m, c, article) else { break };
+        if !state_like(doc, p) {
+            break;
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+        prev = m;
+        if gap.ends_with("and") || gap.ends_with("as well as") {
+            break;
+        }
+    }
+    out
 }
 
 fn is_company(doc: &Doc, a: usize) -> bool {

@@ -197,6 +197,9 @@ pub struct TransferTriggers {
     /// Transfer nouns seen from the buyer's side: their possessor or subject receives.
     #[serde(default)]
     pub buying_nouns: Vec<String>,
+    /// Verbs before a delivery noun that make its subject the buyer ("took delivery of W").
+    #[serde(default)]
+    pub take_delivery_verbs: Vec<String>,
     /// Role nouns of a buyer ("the first export customer for W"): the subject receives.
     #[serde(default)]
     pub customer_nouns: Vec<String>,
@@ -208,6 +211,9 @@ pub struct StatementTriggers {
     /// Verbs that introduce a quotation but not reported speech ("called it a “threat”").
     #[serde(default)]
     pub quote_only: Vec<String>,
+    /// First words of a fronted adverbial phrase ("Speaking to reporters, X said ...").
+    #[serde(default)]
+    pub fronted_openers: Vec<String>,
     /// Participles that add a second speech act: "..., adding that ...".
     #[serde(default)]
     pub adding: Vec<String>,
