@@ -361,6 +361,7 @@ struct Totals {
     transfers: usize,
     statements: usize,
     triples: usize,
+    entity_triples: usize,
     failures: usize,
 }
 
@@ -429,6 +430,7 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
                         t.transfers += rep.transfers;
                         t.statements += rep.statements;
                         t.triples += rep.triples;
+                        t.entity_triples += rep.entity_triples;
                     }
                     Err(e) => {
                         t.failures += 1;
@@ -446,7 +448,7 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
     store::release(path);
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "ingested {} article{} into {} in {:.2}s ({:.0} articles/s)\n  sanctions: {}\n  weapon transfers: {}\n  statements: {}\n  triples written: {} (store now holds {} quads)\n  failures: {}",
+        "ingested {} article{} into {} in {:.2}s ({:.0} articles/s)\n  sanctions: {}\n  weapon transfers: {}\n  statements: {}\n  triples written: {} (+ {} describing shared entities; store now holds {} quads)\n  failures: {}",
         t.articles,
         if t.articles == 1 { "" } else { "s" },
         path.display(),
@@ -456,6 +458,7 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
         t.transfers,
         t.statements,
         t.triples,
+        t.entity_triples,
         total,
         t.failures
     );

@@ -68,6 +68,14 @@ pub struct Actor {
     pub link_confidence: Option<f32>,
 }
 
+impl Actor {
+    /// Whether the actor's node belongs to one article ("group/<article>/…": "Russian
+    /// companies" as one article names them) rather than being shared across articles.
+    pub fn article_scoped(&self) -> bool {
+        self.key.starts_with("group/")
+    }
+}
+
 /// The sentence an event comes from, with its position in the article text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {

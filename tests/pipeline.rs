@@ -132,7 +132,7 @@ fn reingest_replaces_and_sparql_answers() {
     }
     store::ensure_ontology(&st).unwrap();
     assert_eq!(st.len().unwrap(), n1, "re-ingesting must not duplicate");
-    assert_eq!(st.named_graphs().count(), articles.len() + 1, "one graph per article plus the ontology");
+    assert_eq!(st.named_graphs().count(), articles.len() + 2, "one graph per article plus the entities and the ontology");
 
     let q = "SELECT DISTINCT ?imposer WHERE { ?s a rp:Sanction ; rp:imposedBy/owl:sameAs ?imposer ; rp:target ?t . } ORDER BY ?imposer";
     let out = realpolitik::query::run(&st, q, realpolitik::query::ResultFormat::Csv, Vec::new()).unwrap();
@@ -160,6 +160,91 @@ fn failed_write_leaves_nothing_half_done() {
     let g = oxigraph::model::NamedNode::new(&rep.article).unwrap();
     let in_graph = st.quads_for_pattern(None, None, None, Some(g.as_ref().into())).count();
     assert_eq!(in_graph, rep.triples);
+    let entities = rdf::entities_graph();
+    let in_entities = st.quads_for_pattern(None, None, None, Some(entities.as_ref().into())).count();
+    assert_eq!(in_entities, rep.entity_triples, "the entities' descriptions are written with the article");
+    assert_eq!(st.len().unwrap(), rep.triples + rep.entity_triples);
+}
+
+fn graph_of(q: &Quad) -> String {
+    q.graph_name.to_string()
+}
+
+#[test]
+fn shared_entities_are_described_once_in_the_entities_graph() {
+    let entities = format!("<{}>", rdf::entities_graph().as_str());
+    let x = Extractor::shared().unwrap();
+    let articles = all_samples();
+    for a in &articles {
+        let quads = rdf::article_quads(a, &x.extract(a));
+        let own = format!("<{}>", rdf::article_iri(&a.id).as_str());
+        let article = rdf::article_iri(&a.id).as_str().to_string();
+        let scoped = [format!("{article}/"), format!("https://w3id.org/realpolitik/id/group/{}/", a.id)];
+        for q in &quads {
+            let s = q.subject.to_string();
+            let s = s.trim_matches(['<', '>']);
+            let article_scoped = s == article || scoped.iter().any(|p| s.starts_with(p.as_str()));
+            let role = q.predicate.as_str().ends_with("#role");
+            if article_scoped || role {
+                assert_eq!(graph_of(q), own, "{q}: facts, provenance, article-scoped nodes and roles stay in the article graph");
+            } else {
+                assert_eq!(graph_of(q), entities, "{q}: a shared node is described in the entities graph");
+            }
+        }
+        // Each article still carries the description of every node it points to, so its
+        // triples alone (extract --format ntriples) stay self-contained.
+        let labelled: BTreeSet<String> = quads.iter().filter(|q| q.predicate.as_str().ends_with("rdf-schema#label")).map(|q| q.subject.to_string()).collect();
+        for q in &quads {
+            let p = q.predicate.as_str();
+            if ["imposedBy", "target", "supplier", "recipient", "speaker", "weapon", "mentions"].iter().any(|l| p.ends_with(&format!("#{l}"))) {
+                assert!(labelled.contains(&q.object.to_string()), "{q}: its object has a label in the article's output");
+            }
+        }
+    }
+    // In the store: the United States' label is one triple, whatever the number of articles.
+    let dir = tempfile::tempdir().unwrap();
+    let st = store::open(dir.path()).unwrap();
+    for a in &articles {
+        store::ingest_article(&st, a).unwrap();
+    }
+    let us = oxigraph::model::NamedNode::new("https://w3id.org/realpolitik/id/state/Q30").unwrap();
+    let label = oxigraph::model::NamedNode::new("http://www.w3.org/2000/01/rdf-schema#label").unwrap();
+    let labels: Vec<Quad> = st.quads_for_pattern(Some(us.as_ref().into()), Some(label.as_ref()), None, None).map(|q| q.unwrap()).collect();
+    assert_eq!(labels.len(), 1, "{labels:?}");
+    assert_eq!(graph_of(&labels[0]), entities);
+}
+
+#[test]
+fn replacing_an_article_keeps_the_entities_and_bulk_equals_one_by_one() {
+    let x = Extractor::shared().unwrap();
+    let articles = all_samples();
+    let extractions: Vec<Extraction> = articles.iter().map(|a| x.extract(a)).collect();
+    let dump = |st: &oxigraph::store::Store| lines(st.iter().map(|q| q.unwrap()));
+    // One transaction per article, and the bulk path, give the same store.
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (one, bulk) = (store::open(d1.path()).unwrap(), store::open(d2.path()).unwrap());
+    for (a, e) in articles.iter().zip(&extractions) {
+        store::write_article(&one, a, e).unwrap();
+    }
+    let prepared: Vec<store::Prepared> =
+        articles.iter().zip(&extractions).map(|(a, e)| store::Prepared { article: a, extraction: e, quads: rdf::article_quads(a, e) }).collect();
+    assert!(store::write_batch(&bulk, &prepared).iter().all(Result::is_ok));
+    assert_eq!(dump(&one), dump(&bulk));
+    // Re-ingesting (replacing) through either path changes nothing.
+    assert!(store::write_batch(&bulk, &prepared).iter().all(Result::is_ok));
+    assert_eq!(dump(&one), dump(&bulk));
+    // An article replaced by one without facts loses its own graph's facts; the entities it
+    // described stay, for the other articles that point to them.
+    let entities = rdf::entities_graph();
+    let in_entities = |st: &oxigraph::store::Store| st.quads_for_pattern(None, None, None, Some(entities.as_ref().into())).count();
+    let before = in_entities(&one);
+    let rep = store::write_article(&one, &articles[0], &Extraction::default()).unwrap();
+    assert_eq!(in_entities(&one), before);
+    let g = rdf::article_iri(&articles[0].id);
+    assert_eq!(one.quads_for_pattern(None, None, None, Some(g.as_ref().into())).count(), rep.triples);
+    let q = "ASK { ?s a rp:Sanction ; prov:wasDerivedFrom <ARTICLE> }".replace("ARTICLE", g.as_str());
+    let out = realpolitik::query::run(&one, &q, realpolitik::query::ResultFormat::Csv, Vec::new()).unwrap();
+    assert!(String::from_utf8(out).unwrap().contains("false"));
 }
 
 #[test]

@@ -590,6 +590,9 @@ fn ingest_over_http() {
     let article = report["articles"][0]["article"].as_str().expect("article IRI").to_string();
     let r = server.query(&format!("ASK {{ GRAPH <{article}> {{ ?s ?p ?o }} }}"), "");
     assert_eq!(json(&r)["boolean"], true, "article graph written: {r:?}");
+    // The same library write path as the CLI: Russia's label in the entities graph only.
+    let r = server.query("SELECT ?g WHERE { GRAPH ?g { <https://w3id.org/realpolitik/id/state/Q159> rdfs:label ?l } }", "");
+    assert_eq!(json_column(&r, "g"), ["https://w3id.org/realpolitik/id/entities"], "{r:?}");
 
     let lines = "{\"text\": \"Germany delivered tanks to Ukraine.\", \"url\": \"https://news.example/2\"}\n{\"no_text\": 1}\n";
     let r = request(

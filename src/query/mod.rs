@@ -1,5 +1,5 @@
-//! Query stage: SPARQL 1.1 over the store, with the union of the article graphs as the
-//! default graph, and results printed as a terminal table, CSV, TSV, JSON or XML.
+//! Query stage: SPARQL 1.1 over the store, with the union of all graphs (articles, shared
+//! entities, ontology) as the default graph, and results printed as a terminal table, CSV, TSV, JSON or XML.
 
 use crate::error::{Error, Result};
 use crate::rdf::vocab::PREFIXES;

@@ -1,8 +1,9 @@
 //! RDF stage: map an [`Extraction`] to quads under our ontology, and write them.
 //!
 //! IRIs are stable (states and IGOs by QID, others by slug, events by article and ordinal),
-//! each article is its own named graph, and output is sorted, so the same input always gives
-//! byte-identical RDF and re-ingesting replaces instead of duplicating.
+//! each article's facts are its own named graph, the descriptions of shared entities go to one
+//! entities graph, and output is sorted, so the same input always gives byte-identical RDF,
+//! re-ingesting replaces instead of duplicating, and a shared label is stored once.
 
 pub mod jsonld;
 pub mod vocab;
@@ -96,24 +97,50 @@ fn decimal(x: f64) -> Term {
     typed(s, xsd::DECIMAL)
 }
 
+/// The graph of shared entities' descriptions (see [`vocab::ENTITIES_GRAPH`]).
+pub fn entities_graph() -> NamedNode {
+    nn(ENTITIES_GRAPH)
+}
+
+/// Which graph a triple goes to: the article's own, or the shared entities graph.
+#[derive(Clone, Copy)]
+enum In {
+    Article,
+    Entities,
+}
+
 struct Builder {
     graph: GraphName,
+    entities: GraphName,
     quads: Vec<Quad>,
 }
 
 impl Builder {
     fn add(&mut self, s: &NamedNode, p: &str, o: Term) {
-        self.quads.push(Quad::new(NamedOrBlankNode::NamedNode(s.clone()), nn(p), o, self.graph.clone()));
+        self.add_in(In::Article, s, p, o);
     }
     fn iri(&mut self, s: &NamedNode, p: &str, o: &NamedNode) {
         self.add(s, p, Term::NamedNode(o.clone()));
     }
+    fn add_in(&mut self, g: In, s: &NamedNode, p: &str, o: Term) {
+        let g = match g {
+            In::Article => self.graph.clone(),
+            In::Entities => self.entities.clone(),
+        };
+        self.quads.push(Quad::new(NamedOrBlankNode::NamedNode(s.clone()), nn(p), o, g));
+    }
+    fn iri_in(&mut self, g: In, s: &NamedNode, p: &str, o: &NamedNode) {
+        self.add_in(g, s, p, Term::NamedNode(o.clone()));
+    }
 }
 
-/// All quads for one article, in its own named graph (sorted, no blank nodes).
+/// All quads for one article (sorted, no blank nodes): its facts, evidence and provenance in
+/// its own named graph; the descriptions of shared entities (actors not scoped to the article,
+/// weapons) in the entities graph, where the same triple from many articles is one triple.
+/// Dropping the graph names gives exactly the triples of a self-contained article.
 pub fn article_quads(article: &Article, ex: &Extraction) -> Vec<Quad> {
     let a = article_iri(&article.id);
-    let mut b = Builder { graph: GraphName::NamedNode(a.clone()), quads: Vec::new() };
+    let mut b = Builder { graph: GraphName::NamedNode(a.clone()), entities: GraphName::NamedNode(entities_graph()), quads: Vec::new() };
     b.iri(&a, RDF_TYPE, &nn(rp("Article")));
     b.add(&a, &rp("contentHash"), string(&article.content_hash));
     if let Some(u) = &article.url {
@@ -175,11 +202,12 @@ pub fn article_quads(article: &Article, ex: &Extraction) -> Vec<Quad> {
         }
         let w = nn(format!("{ID}weapon/{}/{}", slug(t.weapon.category), slug(&t.weapon.label)));
         b.iri(&e, &rp("weapon"), &w);
-        b.iri(&w, RDF_TYPE, &nn(rp("Weapon")));
-        b.add(&w, RDFS_LABEL, string(&t.weapon.label.to_lowercase()));
-        b.iri(&w, &rp("category"), &nn(rp(t.weapon.category)));
+        // A weapon node is shared by every article naming that weapon.
+        b.iri_in(In::Entities, &w, RDF_TYPE, &nn(rp("Weapon")));
+        b.add_in(In::Entities, &w, RDFS_LABEL, string(&t.weapon.label.to_lowercase()));
+        b.iri_in(In::Entities, &w, &rp("category"), &nn(rp(t.weapon.category)));
         if let Some(q) = &t.weapon.qid {
-            b.iri(&w, OWL_SAME_AS, &nn(format!("{WD}{q}")));
+            b.iri_in(In::Entities, &w, OWL_SAME_AS, &nn(format!("{WD}{q}")));
         }
         if let Some(q) = t.quantity {
             b.add(&e, &rp("quantity"), decimal(q));
@@ -199,27 +227,30 @@ pub fn article_quads(article: &Article, ex: &Extraction) -> Vec<Quad> {
     b.quads
 }
 
+/// An actor's description goes to the entities graph unless its node is the article's own;
+/// its role stays with the article that gives it (an office is as of that report).
 fn describe_actor(b: &mut Builder, actor: &Actor, with_type: bool) {
     let s = actor_iri(actor);
+    let g = if actor.article_scoped() { In::Article } else { In::Entities };
     if with_type {
-        b.iri(&s, RDF_TYPE, &nn(rp(class_of(actor.kind))));
+        b.iri_in(g, &s, RDF_TYPE, &nn(rp(class_of(actor.kind))));
     }
-    b.add(&s, RDFS_LABEL, string(&actor.label));
+    b.add_in(g, &s, RDFS_LABEL, string(&actor.label));
     if let Some(q) = &actor.qid {
-        b.iri(&s, OWL_SAME_AS, &nn(format!("{WD}{q}")));
+        b.iri_in(g, &s, OWL_SAME_AS, &nn(format!("{WD}{q}")));
         if let Some(m) = actor.link_method {
-            b.add(&s, &rp("linkMethod"), string(m));
+            b.add_in(g, &s, &rp("linkMethod"), string(m));
         }
         if let Some(c) = actor.link_confidence {
-            b.add(&s, &rp("linkConfidence"), decimal(c as f64));
+            b.add_in(g, &s, &rp("linkConfidence"), decimal(c as f64));
         }
     }
     if let Some(iso) = &actor.iso {
-        b.add(&s, &rp("isoCode"), string(iso));
+        b.add_in(g, &s, &rp("isoCode"), string(iso));
     }
     if actor.kind != ActorKind::State {
         if let Some(c) = &actor.country {
-            b.iri(&s, &rp("country"), &nn(format!("{ID}state/{c}")));
+            b.iri_in(g, &s, &rp("country"), &nn(format!("{ID}state/{c}")));
         }
     }
     if let Some(r) = &actor.role {

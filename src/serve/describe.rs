@@ -47,7 +47,8 @@ pub fn service_description(shared: &Shared, endpoint: NamedNode, accept: Option<
         sd("resultFormat"),
         NamedNode::new_unchecked(format!("{FORMATS}JSON-LD")),
     ));
-    // The default dataset: its default graph is the union of the named (article) graphs.
+    // The default dataset: its default graph is the union of the named graphs (articles,
+    // shared entities, ontology).
     let dataset = BlankNode::default();
     let default_graph = BlankNode::default();
     triples.push(Triple::new(service, sd("defaultDataset"), dataset.clone()));

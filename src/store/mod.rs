@@ -1,6 +1,8 @@
 //! Store stage: the on-disk Oxigraph (RocksDB) store. One transaction per article; an
 //! article's named graph is replaced as a whole, so re-ingesting never duplicates and a bad
-//! article never leaves half its facts behind.
+//! article never leaves half its facts behind. Descriptions of shared entities are added to
+//! the entities graph in the same transaction (a store is a set: a triple already there from
+//! another article is not stored twice) and are never removed by replacing an article.
 
 use crate::error::{Error, Result};
 use crate::extract::Extractor;
@@ -99,7 +101,11 @@ pub struct IngestReport {
     pub sanctions: usize,
     pub transfers: usize,
     pub statements: usize,
+    /// Triples in the article's own graph.
     pub triples: usize,
+    /// Triples describing shared entities, added to the entities graph (most of them are
+    /// already there from other articles).
+    pub entity_triples: usize,
 }
 
 /// Extract and store one article.
@@ -124,14 +130,17 @@ pub struct Prepared<'a> {
 impl Prepared<'_> {
     fn report(&self) -> IngestReport {
         let ex = self.extraction;
+        let graph = rdf::article_iri(&self.article.id);
+        let own = self.quads.iter().filter(|q| q.graph_name.as_ref() == GraphNameRef::NamedNode(graph.as_ref())).count();
         IngestReport {
-            article: rdf::article_iri(&self.article.id).as_str().to_string(),
+            article: graph.as_str().to_string(),
             source: self.article.source.clone(),
             facts: ex.fact_count(),
             sanctions: ex.sanctions.len(),
             transfers: ex.transfers.len(),
             statements: ex.statements.len(),
-            triples: self.quads.len(),
+            triples: own,
+            entity_triples: self.quads.len() - own,
         }
     }
 }
@@ -172,6 +181,8 @@ pub fn write_batch(store: &Store, items: &[Prepared<'_>]) -> Vec<Result<IngestRe
     out.into_iter().map(|r| r.unwrap_or_else(|| Err(store_err("article was not written")))).collect()
 }
 
+/// Clear the article's graph and insert its quads (its own and the entities' descriptions) in
+/// one transaction; the entities graph is only ever added to.
 fn replace_graph(store: &Store, p: &Prepared<'_>) -> Result<IngestReport> {
     let graph = rdf::article_iri(&p.article.id);
     let mut tx = store.start_transaction().map_err(store_err)?;

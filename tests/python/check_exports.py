@@ -35,7 +35,7 @@ def main():
         ts, parsed = triples(f)
         counts[f] = len(ts)
         if f.endswith(".trig"):
-            # The data graph for SHACL: every article graph, not the ontology.
+            # The data graph for SHACL: every article graph and the entities graph, not the ontology.
             data = rdflib.Graph()
             for s, p, o, g in parsed.quads((None, None, None, None)):
                 if str(g) != ONTOLOGY:
