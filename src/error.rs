@@ -24,10 +24,20 @@ pub enum Error {
     Store { path: String, message: String },
     #[error("SPARQL query: {0}")]
     Query(String),
+    /// A query the parser rejected, with the position as the user wrote it. (Not a
+    /// `#[source]`: the message is already whole, and `{:#}` would print it twice.)
+    #[error("SPARQL query: {0}")]
+    QuerySyntax(crate::query::syntax::SyntaxError),
     #[error("RDF: {0}")]
     Rdf(String),
     #[error("{0}")]
     Network(String),
+}
+
+impl From<crate::query::syntax::SyntaxError> for Error {
+    fn from(e: crate::query::syntax::SyntaxError) -> Self {
+        Self::QuerySyntax(e)
+    }
 }
 
 impl Error {

@@ -46,6 +46,16 @@ fn malformed_query_fails_with_message() {
     let o = run(&["query", "--store", store.to_str().unwrap(), "SELECT ?x WHERE {"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("SPARQL query"), "{}", stderr(&o));
+    // One line, the user's own position, the known prefixes for an unknown one.
+    let o = run(&["query", "--store", store.to_str().unwrap(), "SELECT ?x\nWHERE { ?x foo:bar ?y }"]);
+    assert!(!o.status.success());
+    assert_eq!(o.stdout, b"");
+    assert_eq!(
+        stderr(&o),
+        "error: SPARQL query: unknown prefix `foo:` at line 2, column 12 — known prefixes: rp, rpid, wd, rdf, rdfs, owl, prov, xsd, skos\n"
+    );
+    let o = run(&["query", "--store", store.to_str().unwrap(), "SELECT ?x WHERE { ?x rp:p ?y "]);
+    assert_eq!(stderr(&o), "error: SPARQL query: expected `}` at line 1, column 29 (found the end of the query)\n");
     // A store that does not exist is named, not silently created.
     let o = run(&["query", "--store", dir.path().join("nope").to_str().unwrap(), "ASK {}"]);
     assert!(!o.status.success());

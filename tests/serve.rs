@@ -329,8 +329,38 @@ fn malformed_query_is_400_with_the_parser_message() {
     assert_eq!(r.media_type(), "text/plain");
     let text = r.text();
     assert!(text.starts_with("malformed query:"), "{text}");
-    assert!(text.contains("1:"), "no position in {text}");
+    assert!(text.contains("at line 1, column 19"), "no position in {text}");
     assert_eq!(server.get("/query?query=1&query=2", "").status, 400);
+}
+
+#[test]
+fn query_errors_are_one_line_at_the_users_position() {
+    // The same words as the CLI's (the library formats both); positions ignore the
+    // predeclared prefixes, and the grammar's expected-set is not dumped.
+    let server = Server::start(ServeConfig::default());
+    let r = server.query("SELECT ?x WHERE { ?x foo:bar ?y }", "");
+    assert_eq!(r.status, 400, "{r:?}");
+    assert_eq!(
+        r.text().trim(),
+        "malformed query: unknown prefix `foo:` at line 1, column 22 — known prefixes: rp, rpid, wd, rdf, rdfs, owl, prov, xsd, skos"
+    );
+    let r = server.query("SELECT ?x\nWHERE { ?x rp:p ?y . FILTER(?y = ) }", "");
+    assert_eq!(r.status, 400, "{r:?}");
+    assert_eq!(r.text().trim(), "malformed query: expected an expression at line 2, column 34 (found `)`)");
+    let r = server.query("SELECT ?x WHERE { ?x rp:p ?y ", "");
+    assert_eq!(r.text().trim(), "malformed query: expected `}` at line 1, column 29 (found the end of the query)");
+    assert!(!r.text().trim().contains('\n'), "{r:?}");
+    // Updates are described the same way.
+    let server = Server::start(writable());
+    let r = request(
+        server.addr(),
+        "POST",
+        "/update",
+        &[("Content-Type", "application/sparql-update"), ("Authorization", &format!("Bearer {TOKEN}"))],
+        b"INSERT DATA { nope:a rp:b 1 }",
+    );
+    assert_eq!(r.status, 400, "{r:?}");
+    assert!(r.text().starts_with("malformed update: unknown prefix `nope:` at line 1, column 15"), "{r:?}");
 }
 
 #[test]

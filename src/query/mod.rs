@@ -1,10 +1,12 @@
 //! Query stage: SPARQL 1.1 over the store, with the union of all graphs (articles, shared
 //! entities, ontology) as the default graph, and results printed as a terminal table, CSV, TSV, JSON or XML.
 
+pub mod syntax;
+
 use crate::error::{Error, Result};
 use crate::rdf::vocab::PREFIXES;
 use oxigraph::model::Term;
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::QueryResults;
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::store::Store;
 use std::io::Write;
@@ -19,17 +21,9 @@ pub enum ResultFormat {
     Xml,
 }
 
-/// Prefixes every query may use without declaring them.
-pub fn prologue() -> String {
-    PREFIXES.iter().map(|(p, ns)| format!("PREFIX {p}: <{ns}>\n")).collect()
-}
-
 /// Run a query and write its results.
 pub fn run<W: Write>(store: &Store, query: &str, format: ResultFormat, mut out: W) -> Result<W> {
-    let full = format!("{}{query}", prologue());
-    let mut prepared = SparqlEvaluator::new()
-        .parse_query(&full)
-        .map_err(|e| Error::Query(e.to_string()))?;
+    let mut prepared = syntax::evaluator().parse_query(query).map_err(|e| syntax::describe(query, &e))?;
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }

@@ -70,13 +70,7 @@ impl DatasetParams {
 /// An evaluator with our cancellation token and the prefixes every query may use undeclared
 /// (declared on the parser, not prepended as text, so error positions stay the user's own).
 fn evaluator(token: &CancellationToken) -> Result<SparqlEvaluator, Fail> {
-    let mut evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
-    for &(prefix, namespace) in crate::rdf::vocab::PREFIXES.iter() {
-        evaluator = evaluator
-            .with_prefix(prefix, namespace)
-            .map_err(|e| Fail::internal(format!("bad built-in prefix {prefix}: {e}")))?;
-    }
-    Ok(evaluator)
+    Ok(crate::query::syntax::evaluator().with_cancellation_token(token.clone()))
 }
 
 /// A query's finished, serialised answer.
@@ -92,7 +86,7 @@ pub fn query(shared: &Shared, store: Store, query: &str, dataset: &DatasetParams
     let token = CancellationToken::new();
     let mut prepared = evaluator(&token)?
         .parse_query(query)
-        .map_err(|e| Fail::bad_request(format!("malformed query: {e}")))?;
+        .map_err(|e| Fail::bad_request(format!("malformed query: {}", crate::query::syntax::describe(query, &e))))?;
     if !config.allow_service {
         if let Some(keyword) = find_keyword(query, &["SERVICE"]) {
             return Err(disabled(keyword));
@@ -355,7 +349,7 @@ pub fn update(shared: &Shared, store: Store, update: &str, using: &DatasetParams
     let token = CancellationToken::new();
     let mut prepared = evaluator(&token)?
         .parse_update(update)
-        .map_err(|e| Fail::bad_request(format!("malformed update: {e}")))?;
+        .map_err(|e| Fail::bad_request(format!("malformed update: {}", crate::query::syntax::describe(update, &e))))?;
     if !config.allow_service {
         // LOAD fetches a URL, as SERVICE does: both stay off unless allowed.
         if let Some(keyword) = find_keyword(update, &["SERVICE", "LOAD"]) {
