@@ -170,6 +170,27 @@ enum Command {
         /// The query, or "-" to read it from stdin (prefixes rp:, rpid:, wd:, rdf:, rdfs:, owl:, prov:, xsd:, skos: are predeclared)
         query: Option<String>,
     },
+    /// Print one flat row per fact (parties with labels and Wikidata ids, measure or weapon, confidence, article, evidence)
+    #[command(after_help = "Examples:\n  realpolitik table sanctions\n  realpolitik table transfers --format csv > transfers.csv\n  realpolitik table actors --format json")]
+    Table {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Result syntax (table for people; csv, tsv, json, xml for spreadsheets and programs)
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: ResultFormat,
+        /// Which facts: sanctions, transfers, statements, or actors (with their fact counts)
+        #[arg(value_enum)]
+        which: realpolitik::query::tables::Table,
+    },
+    /// Count articles and facts per type, and list the ten actors in most facts
+    #[command(after_help = "Examples:\n  realpolitik stats\n  realpolitik stats --format json")]
+    Stats {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Result syntax (table for people; csv, tsv, json, xml for programs)
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: ResultFormat,
+    },
     /// Write the store, or one graph of it, as RDF
     #[command(after_help = "Examples:\n  realpolitik export --format trig > graph.trig\n  realpolitik export --format jsonld --output graph.jsonld")]
     Export {
@@ -246,6 +267,18 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+
+/// One query over the store, results on stdout (shared by `query`, `table` and `stats`).
+fn run_query(store: &StoreArg, q: &str, format: ResultFormat) -> Result<ExitCode> {
+    let path = store.path();
+    let st = store::open_existing(&path)?;
+    let out = BufWriter::new(std::io::stdout().lock());
+    let r = realpolitik::query::run(&st, q, format, out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())));
+    store::release(&path);
+    r?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// A query from a file, or from stdin when the file or the query is "-".
 fn read_query(file: Option<PathBuf>, query: Option<String>) -> Result<String> {
     let stdin = || -> Result<String> {
@@ -268,14 +301,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest { store, threads, quiet, opts, inputs } => ingest_cmd(&Pipeline::new(&opts, &inputs)?, &store.path(), threads, quiet, &inputs),
         Command::Query { store, format, file, query } => {
             let q = read_query(file, query)?;
-            let path = store.path();
-            let st = store::open_existing(&path)?;
-            let out = BufWriter::new(std::io::stdout().lock());
-            let r = realpolitik::query::run(&st, &q, format, out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())));
-            store::release(&path);
-            r?;
-            Ok(ExitCode::SUCCESS)
+            run_query(&store, &q, format)
         }
+        Command::Table { store, format, which } => run_query(&store, &realpolitik::query::tables::sparql(which), format),
+        Command::Stats { store, format } => run_query(&store, realpolitik::query::tables::stats_sparql(), format),
         Command::Export { store, format, graph, output } => {
             let path = store.path();
             let st = store::open_existing(&path)?;

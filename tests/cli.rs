@@ -240,3 +240,42 @@ fn help_describes_every_argument_and_gives_examples() {
         }
     }
 }
+
+/// `table` gives one row per fact (counted independently), with QIDs; `stats` agrees with it.
+#[test]
+fn table_and_stats_give_one_row_per_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    assert!(run(&["ingest", "-q", "--store", s, common::samples().to_str().unwrap()]).status.success());
+    let count = |class: &str| -> usize {
+        let q = format!("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a rp:{class} }}");
+        let o = run(&["query", "--store", s, "--format", "csv", &q]);
+        stdout(&o).lines().nth(1).unwrap().trim().parse().unwrap()
+    };
+    let stats = run(&["stats", "--store", s, "--format", "json"]);
+    assert!(stats.status.success(), "{}", stderr(&stats));
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&stats)).expect("stats JSON");
+    let stat = |item: &str| -> usize {
+        let rows = stats["results"]["bindings"].as_array().unwrap();
+        let row = rows.iter().find(|r| r["section"]["value"] == "facts" && r["item"]["value"] == item).expect(item);
+        row["count"]["value"].as_str().unwrap().parse().unwrap()
+    };
+    for (table, class) in [("sanctions", "Sanction"), ("transfers", "WeaponTransfer"), ("statements", "Statement")] {
+        let o = run(&["table", table, "--store", s, "--format", "csv"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        let rows = out.lines().count() - 1;
+        let n = count(class);
+        assert!(n > 0, "{class}");
+        assert_eq!(rows, n, "{table}: {rows} rows for {n} facts");
+        assert_eq!(stat(table), n);
+        assert!(out.lines().next().unwrap().contains("_qid") && out.contains(",Q"), "{table} has Wikidata ids");
+        assert!(out.lines().next().unwrap().ends_with("evidence"), "{table}: evidence column");
+    }
+    assert_eq!(stat("articles"), count("Article"));
+    let o = run(&["table", "actors", "--store", s, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("actors JSON");
+    assert!(v["results"]["bindings"].as_array().unwrap().iter().any(|r| r["qid"]["value"] == "Q30"));
+    assert!(!run(&["table", "weapons", "--store", s]).status.success());
+}

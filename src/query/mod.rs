@@ -2,6 +2,7 @@
 //! entities, ontology) as the default graph, and results printed as a terminal table, CSV, TSV, JSON or XML.
 
 pub mod syntax;
+pub mod tables;
 
 use crate::error::{Error, Result};
 use crate::rdf::vocab::PREFIXES;
