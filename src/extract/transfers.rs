@@ -763,11 +763,13 @@ fn origin_of(x: &Extractor, doc: &Doc, c: &Clause, w: &WeaponMention) -> Option<
 /// ("Denmark and the Netherlands", "Russia, Belarus and Iran"); states and IGOs only.
 fn conjoined(doc: &mut Doc, c: &Clause, actor: usize, article: &str) -> Vec<usize> {
     let mut out = vec![actor];
-    let Some(i) = (0..c.mentions.len()).find(|&i| party(doc, &c.mentions[i], c, article) == Some(actor)) else { return out };
     let state_like = |doc: &Doc, a: usize| matches!(doc.ex.actors[a].kind, ActorKind::State | ActorKind::Igo);
     if !state_like(doc, actor) {
         return out;
     }
+    // The party's own mention (not one resolved through `party`, which would intern the state
+    // of every official named in the clause).
+    let Some(i) = c.mentions.iter().position(|m| m.actor == actor) else { return out };
     let mut prev = c.mentions[i];
     for m in c.mentions[i + 1..].iter().copied() {
         let gap = between(doc, prev.span.end, m.span.start).trim();

@@ -73,5 +73,5 @@ pub fn stats_sparql() -> &'static str {
   UNION { SELECT (\"top actors\" AS ?section) (SAMPLE(?l) AS ?item) (COUNT(DISTINCT ?f) AS ?count) WHERE {
       ?f rp:imposedBy|rp:target|rp:supplier|rp:recipient|rp:speaker ?actor . ?actor rdfs:label ?l .
     } GROUP BY ?actor ORDER BY DESC(?count) ?actor LIMIT 10 }
-}"
+} ORDER BY ?section DESC(?count) ?item"
 }
