@@ -993,3 +993,22 @@ fn statement_quoted_as_saying() {
     let ex = run("Russian Foreign Minister Sergei Lavrov was quoted as saying that the new restrictions were illegal.");
     assert_eq!(speakers(&ex), vec![("Sergei Lavrov".into(), "the new restrictions were illegal".into())]);
 }
+
+#[test]
+fn generic_body_lowercase_needs_a_state() {
+    // recognise.generic-lowercase: a lower-case body is a party only when a state is written into it.
+    let ex = run("The treaty is a threat to the region, Norway's foreign ministry said.");
+    assert!(speakers(&ex).iter().any(|(s, _)| s.contains("ministry") || s.contains("Ministry")), "{:?}", speakers(&ex));
+    let ex = run("The Danish embassy said the visit had been postponed.");
+    assert!(ex.statements.iter().any(|s| ex.actors[s.speaker].country.as_deref() == Some("Q35")), "{:?}", speakers(&ex));
+    // A common noun stays one: no body and no speaker.
+    let ex = run("A foreign ministry spokesperson declined to comment.");
+    assert!(!ex.actors.iter().any(|a| a.label.contains("ministry") && a.kind == ActorKind::GovernmentBody && ex.mentioned.contains(&ex.actors.iter().position(|b| b.key == a.key).unwrap())));
+}
+
+#[test]
+fn sanction_glued_state_is_no_conjunct() {
+    // sanction.glued-state: "Peru, the Chilean government ..." — the demonym belongs to the body.
+    let ex = run("After the crackdown that shook Venezuela, the Canadian government imposed sanctions on Venezuelan officials.");
+    assert_eq!(sanction_pairs(&ex), vec![(CA.to_string(), "Q717".to_string())]);
+}

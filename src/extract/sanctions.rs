@@ -411,6 +411,12 @@ fn subject_list(doc: &mut Doc, c: &Clause, before: usize) -> Vec<usize> {
     };
     let mut chosen = vec![cands[pos]];
     let mut k = pos;
+    // Rule sanction.glued-state: "the South Korean government", "Japan's foreign ministry": the
+    // state written into a body's or official's name is part of that party, not a conjunct.
+    while k > 0 && glued_state(doc, &cands[k - 1], &cands[k]) {
+        k -= 1;
+    }
+    let head_start = cands[k].span.start;
     while k > 0 {
         let prev = cands[k - 1];
         let gap = between(doc, prev.span.end, cands[k].span.start).trim();
@@ -427,7 +433,7 @@ fn subject_list(doc: &mut Doc, c: &Clause, before: usize) -> Vec<usize> {
     // A list of parties ends with "and"/"&"; commas alone join an apposition or a clause
     // ("North Korea, the South Korean government slapped ..."): then only the nearest acts.
     if chosen.len() > 1 {
-        let last_gap = between(doc, chosen[chosen.len() - 2].span.end, chosen[chosen.len() - 1].span.start).trim();
+        let last_gap = between(doc, chosen[chosen.len() - 2].span.end, head_start).trim();
         if !(last_gap.contains("and") || last_gap.contains('&') || last_gap.contains('/') || last_gap == "-" || last_gap.is_empty()) {
             chosen.drain(..chosen.len() - 1);
         }
@@ -441,6 +447,14 @@ fn subject_list(doc: &mut Doc, c: &Clause, before: usize) -> Vec<usize> {
         }
     }
     out
+}
+
+/// `prev` is the state written into `cur`'s name: "South Korean government", "Japan's minister".
+fn glued_state(doc: &Doc, prev: &Mention, cur: &Mention) -> bool {
+    let gap = between(doc, prev.span.end, cur.span.start).trim();
+    let p = &doc.ex.actors[prev.actor];
+    let c = &doc.ex.actors[cur.actor];
+    matches!(gap, "" | "'s" | "’s") && p.kind == ActorKind::State && c.kind != ActorKind::State && c.country.is_some() && c.country == p.qid
 }
 
 /// A mention right after "on", "against", "to" ... is an object, not a subject.

@@ -256,10 +256,9 @@ impl Gazetteer {
             }
         }
         for (i, g) in generic_bodies.iter().enumerate() {
-            // Generic bodies are matched capitalised only ("the Foreign Ministry said").
-            if g.alias.chars().next().is_some_and(char::is_uppercase) {
-                add(&g.alias, Pattern { entry: Entry::GenericBody(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
-            }
+            // Lower-case forms ("Japan's foreign ministry") are kept only where a state attaches
+            // to them (see `resolve_generic_bodies`).
+            add(&g.alias, Pattern { entry: Entry::GenericBody(i), form: Form::Other, ambiguous: false }, &mut strings, &mut patterns);
         }
         let state_idx: Vec<usize> = (0..patterns.len()).filter(|&i| matches!(patterns[i].entry, Entry::State(_))).collect();
         let state_ac = AhoCorasickBuilder::new()
@@ -850,7 +849,7 @@ fn state_body(st: &StateRow, alias: &str, label: String) -> Actor {
 
 /// "the Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia":
 /// a generic body takes the state named next to it; otherwise it stays stateless.
-fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, mentions: &mut [Mention]) {
+fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, mentions: &mut Vec<Mention>) {
     let home = home_state(ex, mentions).and_then(|a| ex.actors[a].qid.as_ref()).and_then(|q| gaz.state_by_qid.get(q).copied());
     let states: Vec<(Span, usize)> = mentions
         .iter()
@@ -868,6 +867,13 @@ fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, ment
                 || (m.span.end <= s.start && (b == "of" || b == "of the"))
         });
         let g = &gaz.generic_bodies[gi];
+        // Rule recognise.generic-lowercase: "the ministry", "a foreign ministry official" stay
+        // common nouns; "Japan's foreign ministry", "the Russian embassy" name a body.
+        if state.is_none() && g.alias.starts_with(char::is_lowercase) {
+            m.entry = None;
+            m.actor = usize::MAX;
+            continue;
+        }
         let actor = match state {
             Some(&(_, si)) => {
                 let st = &gaz.states[si];
@@ -881,6 +887,7 @@ fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, ment
         };
         m.actor = ex.intern(actor);
     }
+    mentions.retain(|m| m.actor != usize::MAX);
 }
 
 /// "Thea D. Rozman": a one-letter initial, its period and a space.
