@@ -1012,3 +1012,19 @@ fn sanction_glued_state_is_no_conjunct() {
     let ex = run("After the crackdown that shook Venezuela, the Canadian government imposed sanctions on Venezuelan officials.");
     assert_eq!(sanction_pairs(&ex), vec![(CA.to_string(), "Q717".to_string())]);
 }
+
+#[test]
+fn statement_inverted_title() {
+    // statement.inverted-title: "said the TITLE" after a quotation is the one person with that title.
+    let ex = run("NATO Secretary-General Mark Rutte said the alliance would hold firm. \"We stand together against every threat,\" said the secretary-general.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Mark Rutte" && q.contains("stand together")), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn statement_according_to_head_of_phrase() {
+    // statement.according-to-head: the person at the head of the phrase speaks, not the state in the title.
+    let ex = run("The embargo will be lifted in May, according to Canadian Foreign Minister Anita Rowe.");
+    assert!(speakers(&ex).iter().any(|(s, _)| s == "Anita Rowe"), "{:?}", speakers(&ex));
+    let ex = run("According to U.S. Secretary of State Hal Brenner, the talks collapsed.");
+    assert!(speakers(&ex).iter().any(|(s, _)| s == "Hal Brenner"), "{:?}", speakers(&ex));
+}

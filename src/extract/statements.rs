@@ -428,6 +428,16 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     if chosen.is_some() {
         return chosen;
     }
+    // Rule statement.inverted-title: "“…,” said the secretary-general": the one person with
+    // that title, as before the verb.
+    if c.word(k + 1) == "the" {
+        let at_end = |i: usize| i + 1 >= c.toks.len() || doc.text[c.toks[i].span.end..c.toks[i + 1].span.start].contains([',', '.', ';']) || matches!(c.word(i + 1), "in" | "on" | "at" | "during" | "after" | "before" | "when" | "as" | "who");
+        if let Some(t) = (k + 2..(k + 5).min(c.toks.len())).find(|&i| at_end(i)) {
+            if let Some(p) = title_person(x, doc, c, t) {
+                return Some(p);
+            }
+        }
+    }
     // "said the ministry", "said the foreign ministry".
     if c.word(k + 1) == "the" {
         let lower = |i: usize| c.word(i).chars().next().is_some_and(char::is_lowercase);
@@ -449,6 +459,13 @@ fn definite_title(x: &Extractor, doc: &Doc, c: &Clause, k: usize) -> Option<usiz
     if j == 0 {
         return None;
     }
+    title_person(x, doc, c, j - 1)
+}
+
+/// The one person of the article whose title is the word at `t`, after "the" (and an optional
+/// demonym): "the Russian president", "the secretary-general".
+fn title_person(x: &Extractor, doc: &Doc, c: &Clause, t: usize) -> Option<usize> {
+    let j = t + 1;
     let title = c.word(j - 1);
     let covers = x.words.role_hypernyms.get(title);
     if !(x.gaz.title_words.contains(title) || covers.is_some()) || x.words.anaphors.contains(title) {
@@ -477,7 +494,7 @@ fn definite_title(x: &Extractor, doc: &Doc, c: &Clause, k: usize) -> Option<usiz
             })
             .collect()
     };
-    let mut cands = people(&|r: &str| r.split(|ch: char| !ch.is_alphanumeric()).any(|w| w == title));
+    let mut cands = people(&|r: &str| r.split(|ch: char| !ch.is_alphanumeric()).any(|w| w == title) || r.split(|ch: char| !(ch.is_alphanumeric() || ch == '-')).any(|w| w == title));
     // Rule statement.definite-role: a noun that covers titles ("diplomat": foreign minister,
     // ambassador) when no one holds the noun itself.
     if cands.is_empty() {
@@ -518,12 +535,33 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State)
         if w == "according" && c.word(k + 1) == "to" {
             let from = c.toks[k + 1].span.end;
             if let Some(m) = c.mentions.iter().find(|m| m.span.start >= from && can_speak(doc, m)) {
+                let m = np_head(x, doc, c, *m);
                 remember(doc, st, m.actor);
                 return Some((m.actor, None));
             }
         }
     }
     None
+}
+
+/// Rule statement.according-to-head: "according to U.S. Secretary of State Antony Blinken",
+/// "according to Japan's defence ministry": the head of the noun phrase speaks, not the state
+/// written into its title.
+fn np_head(x: &Extractor, doc: &Doc, c: &Clause, m: Mention) -> Mention {
+    let mut cur = m;
+    for next in c.mentions.iter().filter(|n| n.span.start >= m.span.end) {
+        let gap = doc.text[cur.span.end..next.span.start].trim();
+        let gap = gap.strip_prefix("'s").or_else(|| gap.strip_prefix("’s")).unwrap_or(gap).trim();
+        let words = gap.split_whitespace().count();
+        let title_like = gap.split_whitespace().all(|w| {
+            w.starts_with(char::is_uppercase) || matches!(w, "of" | "the" | "for") || x.gaz.title_words.contains(&w.to_lowercase())
+        });
+        if words > 8 || gap.contains([',', ';', '“', '"', '(', ')']) || !title_like || !can_speak(doc, next) {
+            break;
+        }
+        cur = *next;
+    }
+    cur
 }
 
 /// Reported speech in a sentence; quoted stretches are left to the direct rule.
@@ -547,7 +585,12 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
         // "according to X, CLAUSE" / "CLAUSE, according to X."
         if w == "according" && c.word(k + 1) == "to" {
             let from = c.toks[k + 1].span.end;
-            let named = c.mentions.iter().find(|m| m.span.start >= from && can_speak(doc, m) && doc.text[from..m.span.start].split_whitespace().count() <= 2).copied();
+            let named = c
+                .mentions
+                .iter()
+                .find(|m| m.span.start >= from && doc.text[from..m.span.start].split_whitespace().count() <= 2)
+                .map(|m| np_head(x, doc, c, *m))
+                .filter(|m| can_speak(doc, m));
             // "According to him, ...": the pronoun is the last speaker (rule statement.according-to).
             let pronoun = match c.word(k + 2) {
                 "him" | "her" => st.last_person,
