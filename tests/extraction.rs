@@ -1028,3 +1028,22 @@ fn statement_according_to_head_of_phrase() {
     let ex = run("According to U.S. Secretary of State Hal Brenner, the talks collapsed.");
     assert!(speakers(&ex).iter().any(|(s, _)| s == "Hal Brenner"), "{:?}", speakers(&ex));
 }
+
+#[test]
+fn person_role_apposition_before_name() {
+    // recognise.role-apposition-before: "her Czech counterpart, Tomas Brezina, signed ..."; the
+    // bare surname then refers to that person.
+    let ex = run("Polish Defence Minister Anna Kowal and her Czech counterpart, Tomas Brezina, signed the accord on Monday. \"This is a turning point for the whole region,\" Brezina said.");
+    let sp = speakers(&ex);
+    assert!(sp.iter().any(|(s, _)| s == "Tomas Brezina"), "{sp:?}");
+    let p = ex.actors.iter().find(|a| a.label == "Tomas Brezina").expect("person");
+    assert_eq!(p.country.as_deref(), Some("Q213"));
+    // The title chain after a demonym is no part of the name.
+    assert!(ex.actors.iter().any(|a| a.label == "Anna Kowal"));
+}
+
+#[test]
+fn statement_alleged_that() {
+    let ex = run("Chinese envoy Wang Lin said Beijing opposed the new measures. He alleged that Washington was stoking tension across the strait.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Wang Lin" && q.starts_with("Washington was stoking")), "{:?}", speakers(&ex));
+}

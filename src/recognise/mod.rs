@@ -954,6 +954,12 @@ fn find_names(
         if k > 0 && chain_role.is_none() {
             chain_role = title_chain_start(toks, i + k, gaz);
         }
+        // "Defence Minister Anna Kowal" after a demonym: the chain ends in title words too.
+        if chain_role.is_some() {
+            while k < run.len() && gaz.title_words.contains(&run[k].lower().trim_end_matches('.').to_string()) {
+                k += 1;
+            }
+        }
         let name_toks = &run[k..];
         let is_org = name_toks.iter().any(|t| org_word(t)) || (k == 0 && run.iter().any(|t| org_word(t)));
         if is_org || name_toks.is_empty() {
@@ -972,8 +978,14 @@ fn find_names(
             i = j;
             continue;
         }
-        // Evidence that this is a person.
-        let role_before = role_before(text, sent, toks, name_span.start, gaz).or(chain_role);
+        // Evidence that this is a person. Rule recognise.role-apposition-before: "her Czech
+        // counterpart, Tomas Brezina, signed": a title, a comma, the name and a closing comma.
+        let comma_role = || {
+            let closed = text[name_span.end..sent.end].starts_with(',');
+            let b = name_span.start.checked_sub(2).filter(|&b| closed && text.get(b..name_span.start) == Some(", "))?;
+            role_before(text, sent, toks, b, gaz)
+        };
+        let role_before = role_before(text, sent, toks, name_span.start, gaz).or(chain_role).or_else(comma_role);
         let titled = k > 0 || role_before.is_some();
         let apposition = apposition_after(text, sent, name_span.end, gaz);
         let next_word = toks.get(j).map(|t| t.lower()).unwrap_or_default();
@@ -1068,7 +1080,8 @@ fn title_chain_start(toks: &[Token], at: usize, gaz: &Gazetteer) -> Option<usize
 /// Industry and Security", "Kremlin spokesman", "U.S. Secretary of State".
 fn role_before(text: &str, sent: Span, sent_toks: &[Token], name_start: usize, gaz: &Gazetteer) -> Option<usize> {
     let before = &text[sent.start..name_start];
-    if !before.ends_with(' ') {
+    // (A role closed by the comma of an apposition ends right at that comma.)
+    if !before.ends_with(' ') && !text[name_start..].starts_with(", ") {
         return None;
     }
     // A title must end within the last word before the name.
