@@ -1047,3 +1047,17 @@ fn statement_alleged_that() {
     let ex = run("Chinese envoy Wang Lin said Beijing opposed the new measures. He alleged that Washington was stoking tension across the strait.");
     assert!(speakers(&ex).iter().any(|(s, q)| s == "Wang Lin" && q.starts_with("Washington was stoking")), "{:?}", speakers(&ex));
 }
+
+#[test]
+fn person_after_title_posted_to_a_place() {
+    // recognise.state-before-title, recognise.title-posted-to, and a name never ends in a title.
+    let ex = run("\"This resolution imposes real costs on the regime,\" said US Ambassador to the UN Karen Whitlow.");
+    let sp = speakers(&ex);
+    assert!(sp.iter().any(|(s, _)| s == "Karen Whitlow"), "{sp:?}");
+    assert!(!ex.actors.iter().any(|a| a.label == "US Ambassador"));
+    let p = ex.actors.iter().find(|a| a.label == "Karen Whitlow").expect("person");
+    assert_eq!(p.country.as_deref(), Some(US));
+    // A surname that is also a title word stays a name.
+    let ex = run("Former prime minister John Major said the treaty was a mistake from the start.");
+    assert!(speakers(&ex).iter().any(|(s, _)| s == "John Major"), "{:?}", speakers(&ex));
+}

@@ -340,7 +340,7 @@ fn aux_word(w: &str) -> bool {
 fn title_gap(x: &Extractor, gap: &str) -> bool {
     gap.split_whitespace().all(|w| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        w.is_empty() || w.chars().next().is_some_and(char::is_uppercase) || matches!(w, "of" | "for" | "and" | "the" | "a" | "an") || x.gaz.title_words.contains(&w.to_lowercase())
+        w.is_empty() || w.chars().next().is_some_and(char::is_uppercase) || matches!(w, "of" | "for" | "and" | "the" | "a" | "an" | "to") || x.gaz.title_words.contains(&w.to_lowercase())
     })
 }
 

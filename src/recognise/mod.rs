@@ -83,6 +83,8 @@ pub struct Gazetteer {
     pub weapon_heads: HashMap<String, usize>,
     /// Lower-cased words that occur in titles ("secretary", "minister", "spokesman").
     pub title_words: HashSet<String>,
+    /// One-word titles a name never ends in.
+    pub head_titles: HashSet<String>,
     title_ac: AhoCorasick,
     /// Names and aliases of news agencies.
     news_agencies: text::FxHashSet<String>,
@@ -302,6 +304,14 @@ impl Gazetteer {
             .flat_map(|t| t.title.split(|c: char| !c.is_alphanumeric() && c != '-').map(str::to_lowercase).collect::<Vec<_>>())
             .filter(|w| w.len() > 1 && !matches!(w.as_str(), "of" | "the" | "for" | "and" | "on" | "in"))
             .collect();
+        // One-word titles that head a role ("Ambassador", "Minister"); those that are also
+        // common surnames ("Major", "King") stay out.
+        let head_titles = titles
+            .iter()
+            .filter(|t| !t.title.contains(' ') && t.kind != "honorific")
+            .map(|t| t.title.to_lowercase())
+            .filter(|t| !matches!(t.as_str(), "king" | "major" | "justice" | "marshal" | "prince" | "queen" | "speaker" | "chancellor" | "dean"))
+            .collect();
         let state_by_qid = states.iter().enumerate().map(|(i, s)| (s.qid.clone(), i)).collect();
         let news_agencies = orgs
             .iter()
@@ -331,6 +341,7 @@ impl Gazetteer {
             weapon_pat,
             weapon_heads,
             title_words,
+            head_titles,
             title_ac,
             news_agencies,
             speech_verbs,
@@ -536,7 +547,7 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
             continue;
         }
         let p = gaz.patterns[m.pattern().as_usize()];
-        if p.ambiguous && !ambiguous_ok(text, span) {
+        if p.ambiguous && !ambiguous_ok(text, span) && !before_title(text, span, gaz) {
             continue;
         }
         if !in_paragraphs(&paragraphs, span) || (matches!(p.entry, Entry::State(_)) && text[span.end..].starts_with('$')) {
@@ -646,6 +657,14 @@ pub fn word_bounded(text: &str, span: Span) -> bool {
 
 /// An ambiguous name ("Jordan", "Georgia", "Washington") counts only when no capitalised
 /// word is glued to it, as in "Michael Jordan" or "Washington Post".
+/// Rule recognise.state-before-title: "US Ambassador", "US Secretary of State": an ambiguous
+/// state form right before a title word is the state, though a capital follows.
+fn before_title(text: &str, span: Span, gaz: &Gazetteer) -> bool {
+    let Some(rest) = text[span.end..].strip_prefix(' ') else { return false };
+    let w: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '-').collect();
+    w.starts_with(char::is_uppercase) && gaz.title_words.contains(&w.to_lowercase()) && !stop_set().contains(w.as_str())
+}
+
 fn ambiguous_ok(text: &str, span: Span) -> bool {
     let after = text[span.end..].trim_start_matches(' ');
     let next_cap = text[span.end..].starts_with(' ') && after.chars().next().is_some_and(char::is_uppercase);
@@ -974,7 +993,9 @@ fn find_names(
         // "President Obama", "Secretary Teodoro": a lone surname right after a title is a person
         // too (rule recognise.titled-surname); untitled single words stay unknown.
         let titled_surname = n == 1 && k > 0 && name_toks[0].text.chars().count() > 2 && !org_word(&name_toks[0]) && j - i == run.len();
-        if !((2..=4).contains(&n) || titled_surname) || all_caps || name_toks.iter().any(|t| stop_set().contains(t.text)) {
+        // A name never ends in a title word ("US Ambassador").
+        let ends_in_title = gaz.head_titles.contains(&name_toks[n - 1].lower());
+        if !((2..=4).contains(&n) || titled_surname) || all_caps || ends_in_title || name_toks.iter().any(|t| stop_set().contains(t.text)) {
             i = j;
             continue;
         }
@@ -1089,7 +1110,7 @@ fn role_before(text: &str, sent: Span, sent_toks: &[Token], name_start: usize, g
     for m in gaz.title_ac.find_iter(before) {
         let end = sent.start + m.end();
         let tail = &text[end..name_start];
-        if tail.trim().is_empty() && word_bounded(text, Span::new(sent.start + m.start(), end)) {
+        if (tail.trim().is_empty() || posted_to(tail)) && word_bounded(text, Span::new(sent.start + m.start(), end)) {
             best = Some(sent.start + m.start());
         }
     }
@@ -1122,6 +1143,16 @@ fn role_before(text: &str, sent: Span, sent_toks: &[Token], name_start: usize, g
         role = role.strip_prefix(w).unwrap_or(role);
     }
     Some(start - role.len().min(start - s))
+}
+
+/// Rule recognise.title-posted-to: "Ambassador to the UN Karen Whitlow", "envoy to Moscow":
+/// the place a title is posted to, in capitalised words, sits between the title and the name.
+fn posted_to(tail: &str) -> bool {
+    let t = tail.trim();
+    let Some(rest) = t.strip_prefix("to ") else { return false };
+    let rest = rest.strip_prefix("the ").unwrap_or(rest);
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    (1..=4).contains(&words.len()) && words.iter().all(|w| w.starts_with(char::is_uppercase) && !w.ends_with(','))
 }
 
 /// ", undersecretary of the Treasury for terrorism and financial intelligence," after a name.
