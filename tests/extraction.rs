@@ -1061,3 +1061,23 @@ fn person_after_title_posted_to_a_place() {
     let ex = run("Former prime minister John Major said the treaty was a mistake from the start.");
     assert!(speakers(&ex).iter().any(|(s, _)| s == "John Major"), "{:?}", speakers(&ex));
 }
+
+#[test]
+fn transfer_object_relative_clause() {
+    // transfer.object-relative: "the Iranian drones Russia has been using": Russia receives.
+    let ex = run("The Iranian drones Russia has been using in Ukraine have hit power plants.");
+    assert_eq!(transfers(&ex), vec![(IR.to_string(), RU.to_string(), "Drone".to_string())]);
+}
+
+#[test]
+fn transfer_give_with_state_noun_and_for_gerund() {
+    // "pumping the Kyiv regime with W": the party, a state noun, then "with".
+    let ex = run("The French government is deliberately pumping the Kyiv regime with lethal weapons.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == "Q142" && r == UA), "{:?}", transfers(&ex));
+    // transfer.for-gerund: "sanctions on X for providing Y with W": X supplies.
+    let ex = run("The bloc imposed sanctions on Belarus for providing Russia with attack drones last year.");
+    assert_eq!(transfers(&ex), vec![("Q184".to_string(), RU.to_string(), "Drone".to_string())]);
+    // transfer.destination: "intended for".
+    let ex = run("The navy seized a boat carrying Iranian-supplied rifles intended for the Houthis in Yemen.");
+    assert_eq!(transfers(&ex), vec![(IR.to_string(), "Q805".to_string(), "SmallArms".to_string())]);
+}

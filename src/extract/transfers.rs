@@ -71,7 +71,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             };
             let near = match dir {
                 // The object: within the next dozen words ("supplied Y with W", "sold W to Y").
-                Dir::Give | Dir::Receive => wtok.iter().any(|&p| p > k && p <= k + 20) || wtok.iter().any(|&p| p < k && k - p <= 3),
+                Dir::Give | Dir::Receive => wtok.iter().any(|&p| p > k && p <= k + 20) || wtok.iter().any(|&p| p < k && k - p <= 3) || dir == Dir::Receive && wtok.iter().any(|&p| object_relative(doc, c, p, k)),
                 // "arms sales", "deliveries of S-400 systems", "a package of W".
                 Dir::Noun => wtok.iter().any(|&p| p > k && p <= k + 20 || p < k && k - p <= 4),
                 // "Iranian weapons bound for Yemen".
@@ -308,6 +308,18 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
         j -= 1;
     }
     let conjoined = j > 0 && c.word(j - 1) == "and";
+    // Rule transfer.for-gerund: "sanctions on X for providing Y with W", "X was punished for
+    // selling W": the gerund's subject is the party just before "for".
+    let for_gerund = |doc: &mut Doc| -> Option<usize> {
+        if v == 0 || c.word(v - 1) != "for" || !c.word(v).ends_with("ing") {
+            return None;
+        }
+        let fs = c.toks[v - 1].span.start;
+        let m = c.mentions.iter().filter(|m| m.span.end <= fs).last()?;
+        let gap = between(doc, m.span.end, fs).trim();
+        (gap.split_whitespace().count() <= 2 && !gap.contains([',', ';', '(', '“', '"'])).then_some(())?;
+        party(doc, m, c, &ctx.article)
+    };
     let subject = |doc: &mut Doc| -> Option<usize> {
         let mut cands = c
             .mentions
@@ -389,9 +401,15 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
     }
     let (supplier, recipient, rule) = match (dir, passive) {
         (Dir::Give, false) => {
-            let s = reduced(doc).or_else(|| subject(doc));
-            // "supplied Y with W": the party right after the verb, then "with".
-            let direct = c.mentions.iter().find(|m| m.span.start >= vend && between(doc, vend, m.span.start).trim().is_empty()).copied();
+            let s = for_gerund(doc).or_else(|| reduced(doc)).or_else(|| subject(doc));
+            // "supplied Y with W", "pumping the Kyiv regime with W": the party right after the
+            // verb (an article and a state noun allowed), then "with".
+            let direct = c.mentions.iter().find(|m| m.span.start >= vend && matches!(between(doc, vend, m.span.start).trim(), "" | "the")).copied();
+            let with_after = |m: &Mention| {
+                let rest = doc.text[m.span.end..c.span.end].trim_start();
+                let rest = STATE_NOUNS.iter().find_map(|w| rest.strip_prefix(w)).map_or(rest, str::trim_start);
+                rest.starts_with("with ")
+            };
             // Rule transfer.double-object: "gave Ukraine 14 tanks": the party right after the verb,
             // with the goods right after it, receives them.
             // ("sell Boeing F-15s": a company before the goods makes them.)
@@ -401,7 +419,7 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
                     && doc.ex.actors[m.actor].kind != ActorKind::Company
             };
             let r = match direct {
-                Some(m) if doc.text[m.span.end..c.span.end].trim_start().starts_with("with") => party(doc, &m, c, &ctx.article),
+                Some(m) if with_after(&m) => party(doc, &m, c, &ctx.article),
                 Some(m) if double_object(&m) => party(doc, &m, c, &ctx.article),
                 _ => after_prep(&t.to_preps, doc),
             };
@@ -455,6 +473,23 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
         }
     };
     Some((supplier, recipient, rule))
+}
+
+/// Rule transfer.object-relative: "the Iranian drones Russia has been using": goods, then a party
+/// and the receiving verb (auxiliaries between) — a relative clause without "that".
+fn object_relative(doc: &Doc, c: &Clause, p: usize, k: usize) -> bool {
+    if !(p < k && k - p <= 6) {
+        return false;
+    }
+    let (ws, ve) = (c.toks[p].span.end, c.toks[k].span.start);
+    let Some(m) = c.mentions.iter().find(|m| m.span.start >= ws && m.span.end <= ve) else { return false };
+    let gap_before = between(doc, ws, m.span.start);
+    let gap_after = between(doc, m.span.end, ve);
+    // The weapon mention may run over several tokens: only its own words before the party.
+    let weapon_end = doc.weapons.iter().find(|w| w.span.contains(c.toks[p].span)).map_or(ws, |w| w.span.end);
+    let gap_before = if weapon_end >= ws { between(doc, weapon_end, m.span.start) } else { gap_before };
+    gap_before.trim().is_empty()
+        && gap_after.split_whitespace().all(|w| matches!(w, "has" | "have" | "had" | "been" | "is" | "are" | "was" | "were" | "being" | "reportedly" | "allegedly" | "now" | "also"))
 }
 
 /// Parts and generic goods ("spare parts", "equipment"): listed beside or inside a named system,
