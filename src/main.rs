@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use realpolitik::ingest::{self, Source};
 use realpolitik::model::{Article, Extraction};
+use realpolitik::explain::ExplainFormat;
 use realpolitik::query::ResultFormat;
 use realpolitik::rdf::{self, Format};
 use realpolitik::ingest::fetch;
@@ -230,8 +231,11 @@ enum Command {
         allow_service: bool,
     },
     /// Print each extracted fact with its sentence, rule and confidence
-    #[command(after_help = "Example:\n  realpolitik explain data/samples/000_70de5bca808cd6d9.txt")]
+    #[command(after_help = "Examples:\n  realpolitik explain data/samples/000_70de5bca808cd6d9.txt\n  realpolitik explain --format json data/samples/ | jq -c '.facts[] | {type, rule, confidence}'")]
     Explain {
+        /// Output: text for people, or json (JSON Lines: one object per article, with entities, facts, Wikidata ids, evidence offsets)
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ExplainFormat,
         #[command(flatten)]
         opts: InputOpts,
         /// Files (.txt, .html, .jsonl), folders, URLs, or - for stdin
@@ -339,7 +343,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             r?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Explain { opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, &inputs),
+        Command::Explain { format, opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, format, &inputs),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut out = Vec::new();
@@ -494,35 +498,12 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
     Ok(if t.failures > 0 || t.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn explain(p: &Pipeline, inputs: &[String]) -> Result<ExitCode> {
+fn explain(p: &Pipeline, format: ExplainFormat, inputs: &[String]) -> Result<ExitCode> {
     let (articles, failures) = read_all(p, inputs);
     let mut out = BufWriter::new(std::io::stdout().lock());
     for a in &articles {
-        let ex = p.extract(a);
-        writeln!(out, "# {} ({})", a.source, rdf::article_iri(&a.id))?;
-        let name = |i: usize| ex.actors[i].label.clone();
-        let names = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
-        for s in &ex.sanctions {
-            writeln!(out, "\nSANCTION  {} → {}  [{}]", names(&s.imposers), if s.targets.is_empty() { "?".into() } else { names(&s.targets) }, s.measure)?;
-            evidence(&mut out, &s.evidence)?;
-        }
-        for t in &ex.transfers {
-            let q = t.quantity.map(|q| format!(" ×{q}")).unwrap_or_default();
-            writeln!(out, "\nTRANSFER  {} → {}  {}{} ({}, {})", names(&t.suppliers), names(&t.recipients), t.weapon.label, q, t.weapon.category, t.status)?;
-            evidence(&mut out, &t.evidence)?;
-        }
-        for s in &ex.statements {
-            writeln!(out, "\nSTATEMENT {} ({}): “{}”", name(s.speaker), if s.direct { "direct" } else { "reported" }, s.quote)?;
-            evidence(&mut out, &s.evidence)?;
-        }
-        let states: Vec<String> = ex.mentioned.iter().filter(|&&i| ex.actors[i].kind == realpolitik::model::ActorKind::State).map(|&i| name(i)).collect();
-        writeln!(out, "\nstates mentioned: {}\n", states.join(", "))?;
+        realpolitik::explain::write(&mut out, format, a, &p.extract(a))?;
     }
     out.flush()?;
     Ok(if failures > 0 || articles.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
-
-fn evidence(out: &mut impl Write, e: &realpolitik::model::Evidence) -> std::io::Result<()> {
-    writeln!(out, "  rule {} (confidence {:.2}), chars {}..{}", e.rule, e.confidence, e.char_start, e.char_end)?;
-    writeln!(out, "  “{}”", e.sentence)
 }
