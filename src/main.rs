@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use realpolitik::ingest::{self, Source};
 use realpolitik::model::{Article, Extraction};
 use realpolitik::explain::ExplainFormat;
-use realpolitik::query::ResultFormat;
+use realpolitik::query::{ResultFormat, TableWidth};
 use realpolitik::rdf::{self, Format};
 use realpolitik::ingest::fetch;
 use realpolitik::link::{LinkMode, online};
@@ -36,6 +36,23 @@ struct StoreArg {
 impl StoreArg {
     fn path(&self) -> PathBuf {
         self.store.clone().unwrap_or_else(store::default_path)
+    }
+}
+
+/// How wide `--format table` output may be (shared by query, table, stats).
+#[derive(Args, Clone, Copy)]
+struct WidthOpts {
+    /// Never cut table cells (default on a terminal: fit its width; piped: cut cells at 60 characters)
+    #[arg(long, conflicts_with = "max_width")]
+    wide: bool,
+    /// Fit the whole table in N columns, cutting the widest columns first (also when piped)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    max_width: Option<u16>,
+}
+
+impl WidthOpts {
+    fn width(self) -> TableWidth {
+        TableWidth::for_stdout(self.wide, self.max_width.map(usize::from))
     }
 }
 
@@ -158,13 +175,15 @@ enum Command {
         inputs: Vec<String>,
     },
     /// Run a SPARQL 1.1 query over the store (the default graph is the union of all articles)
-    #[command(after_help = "Examples:\n  realpolitik query 'SELECT ?s ?imposer WHERE { ?s a rp:Sanction ; rp:imposedBy ?imposer }'\n  realpolitik query --format csv --file who-sanctioned-whom.rq > out.csv\n  echo 'ASK { ?s a rp:Statement }' | realpolitik query -")]
+    #[command(after_help = "Examples:\n  realpolitik query 'SELECT ?s ?imposer WHERE { ?s a rp:Sanction ; rp:imposedBy ?imposer }'\n  realpolitik query --format csv --file who-sanctioned-whom.rq > out.csv\n  echo 'ASK { ?s a rp:Statement }' | realpolitik query -\n  realpolitik query --wide 'SELECT ?e WHERE { ?s rp:evidence ?e }'")]
     Query {
         #[command(flatten)]
         store: StoreArg,
         /// Result syntax (table for people; csv, tsv, json, xml for programs)
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
+        #[command(flatten)]
+        width: WidthOpts,
         /// Read the query from a file ("-" reads stdin)
         #[arg(long, value_name = "FILE", conflicts_with = "query")]
         file: Option<PathBuf>,
@@ -172,25 +191,29 @@ enum Command {
         query: Option<String>,
     },
     /// Print one flat row per fact (parties with labels and Wikidata ids, measure or weapon, confidence, article, evidence)
-    #[command(after_help = "Examples:\n  realpolitik table sanctions\n  realpolitik table transfers --format csv > transfers.csv\n  realpolitik table actors --format json")]
+    #[command(after_help = "Examples:\n  realpolitik table sanctions\n  realpolitik table transfers --format csv > transfers.csv\n  realpolitik table actors --format json\n  realpolitik table statements --max-width 120\n  realpolitik table statements --wide | less -S")]
     Table {
         #[command(flatten)]
         store: StoreArg,
         /// Result syntax (table for people; csv, tsv, json, xml for spreadsheets and programs)
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
+        #[command(flatten)]
+        width: WidthOpts,
         /// Which facts: sanctions, transfers, statements, or actors (with their fact counts)
         #[arg(value_enum)]
         which: realpolitik::query::tables::Table,
     },
     /// Count articles and facts per type, and list the ten actors in most facts
-    #[command(after_help = "Examples:\n  realpolitik stats\n  realpolitik stats --format json")]
+    #[command(after_help = "Examples:\n  realpolitik stats\n  realpolitik stats --format json\n  realpolitik stats --wide")]
     Stats {
         #[command(flatten)]
         store: StoreArg,
         /// Result syntax (table for people; csv, tsv, json, xml for programs)
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
+        #[command(flatten)]
+        width: WidthOpts,
     },
     /// Write the store, or one graph of it, as RDF
     #[command(after_help = "Examples:\n  realpolitik export --format trig > graph.trig\n  realpolitik export --format jsonld --output graph.jsonld")]
@@ -273,11 +296,11 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 
 
 /// One query over the store, results on stdout (shared by `query`, `table` and `stats`).
-fn run_query(store: &StoreArg, q: &str, format: ResultFormat) -> Result<ExitCode> {
+fn run_query(store: &StoreArg, q: &str, format: ResultFormat, width: WidthOpts) -> Result<ExitCode> {
     let path = store.path();
     let st = store::open_existing(&path)?;
     let out = BufWriter::new(std::io::stdout().lock());
-    let r = realpolitik::query::run(&st, q, format, out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())));
+    let r = realpolitik::query::run_with(&st, q, format, width.width(), out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())));
     store::release(&path);
     r?;
     Ok(ExitCode::SUCCESS)
@@ -303,12 +326,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Extract { format, opts, inputs } => extract(&Pipeline::new(&opts, &inputs)?, format, &inputs),
         Command::Ingest { store, threads, quiet, opts, inputs } => ingest_cmd(&Pipeline::new(&opts, &inputs)?, &store.path(), threads, quiet, &inputs),
-        Command::Query { store, format, file, query } => {
+        Command::Query { store, format, width, file, query } => {
             let q = read_query(file, query)?;
-            run_query(&store, &q, format)
+            run_query(&store, &q, format, width)
         }
-        Command::Table { store, format, which } => run_query(&store, &realpolitik::query::tables::sparql(which), format),
-        Command::Stats { store, format } => run_query(&store, realpolitik::query::tables::stats_sparql(), format),
+        Command::Table { store, format, width, which } => run_query(&store, &realpolitik::query::tables::sparql(which), format, width),
+        Command::Stats { store, format, width } => run_query(&store, realpolitik::query::tables::stats_sparql(), format, width),
         Command::Export { store, format, graph, output } => {
             let path = store.path();
             let st = store::open_existing(&path)?;

@@ -224,7 +224,7 @@ fn completions_are_printed_for_each_shell_and_an_unknown_shell_is_refused() {
 
 #[test]
 fn help_describes_every_argument_and_gives_examples() {
-    for cmd in ["extract", "ingest", "query", "export", "explain"] {
+    for cmd in ["extract", "ingest", "query", "table", "stats", "export", "explain"] {
         let o = run(&[cmd, "--help"]);
         assert!(o.status.success(), "{cmd}: {}", stderr(&o));
         let out = stdout(&o);
@@ -355,4 +355,56 @@ fn explain_json_gives_each_fact_with_qids_rule_and_evidence_offsets() {
     // The text form shows the Wikidata ids too.
     assert!(text.contains("United States (Q30)") && text.contains("Russia (Q159)"), "{text}");
     assert!(!run(&["explain", "--format", "yaml", p]).status.success());
+}
+
+/// Table width: `--max-width N` fits the whole table in N columns (widest cut first, `…`),
+/// `--wide` never cuts, piped output keeps cells cut at 60, and on a terminal the table fits
+/// its width (COLUMNS, through a pseudo-terminal from `script` where available).
+#[test]
+fn tables_fit_a_width_or_are_never_cut() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    assert!(run(&["ingest", "-q", "--store", s, common::samples().to_str().unwrap()]).status.success());
+    let widest = |out: &str| out.lines().map(|l| l.trim_end_matches('\r').width()).max().unwrap_or(0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(&["table", "statements", "--store", s, "--format", "json"]))).unwrap();
+    let longest = json["results"]["bindings"].as_array().unwrap().iter().map(|b| b["evidence"]["value"].as_str().unwrap().replace('\n', " ")).max_by_key(|e| e.chars().count()).unwrap();
+    assert!(longest.chars().count() > 60, "{longest}");
+
+    for n in ["60", "100", "150"] {
+        for args in [vec!["table", "statements"], vec!["stats"], vec!["query", "SELECT ?s ?e WHERE { ?s rp:evidence ?e }"]] {
+            let mut args = args.clone();
+            args.extend(["--store", s, "--max-width", n]);
+            let o = run(&args);
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+            let out = stdout(&o);
+            assert!(widest(&out) <= n.parse().unwrap(), "{args:?}: {}\n{out}", widest(&out));
+        }
+    }
+    let narrow = stdout(&run(&["table", "statements", "--store", s, "--max-width", "100"]));
+    assert!(narrow.contains('…') && narrow.lines().last().unwrap().ends_with("rows)"), "{narrow}");
+    // The header keeps the leftmost, narrow columns whole: the widest were cut first.
+    assert!(narrow.lines().next().unwrap().contains("direct"), "{narrow}");
+
+    let wide = stdout(&run(&["table", "statements", "--store", s, "--wide"]));
+    assert!(wide.contains(&longest), "--wide shows whole cells");
+    let piped = stdout(&run(&["table", "statements", "--store", s]));
+    assert!(!piped.contains(&longest) && piped.contains('…'), "piped: cells cut at 60 as before");
+    for line in piped.lines().skip(2) {
+        assert!(line.split(" │ ").all(|c| c.trim_end().chars().count() <= 60), "{line}");
+    }
+    assert!(!run(&["table", "statements", "--store", s, "--wide", "--max-width", "80"]).status.success(), "--wide conflicts with --max-width");
+    assert!(!run(&["table", "statements", "--store", s, "--max-width", "0"]).status.success());
+
+    // On a terminal: fit its width. `script` gives the command a pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_realpolitik");
+    let cmd = format!("'{bin}' table statements --store '{s}'");
+    match std::process::Command::new("script").args(["-qec", &cmd, "/dev/null"]).env("COLUMNS", "72").output() {
+        Ok(o) if o.status.success() => {
+            let out = stdout(&o);
+            assert!(out.contains("rows)") && widest(&out) <= 72 && widest(&out) > 60, "{}\n{out}", widest(&out));
+        }
+        _ => eprintln!("skipping the terminal case: no working `script` (util-linux)"),
+    }
 }
