@@ -600,6 +600,10 @@ fn results_are_capped_with_a_header() {
     let r = server.query(LABELS, "application/n-triples");
     assert_eq!(parse_triples(&r, RdfFormat::NTriples).len(), 2);
     assert_eq!(r.header("x-realpolitik-truncated"), Some("true"));
+    // JSON-LD is collected before it is written (compaction groups by subject): same cap.
+    let r = server.query(LABELS, "application/ld+json");
+    assert_eq!(parse_triples(&r, RdfFormat::JsonLd { profile: Default::default() }).len(), 2);
+    assert_eq!(r.header("x-realpolitik-truncated"), Some("true"));
     let r = server.query("SELECT ?x WHERE { VALUES ?x { 1 2 } }", "");
     assert_eq!(r.header("x-realpolitik-truncated"), None, "exactly at the cap is complete");
 }
