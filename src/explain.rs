@@ -106,7 +106,7 @@ pub fn article_json(article: &Article, ex: &Extraction) -> Value {
         provenance(&mut f, &s.evidence);
         facts.push((key(&s.evidence, 2, n), f));
     }
-    facts.sort_by(|a, b| a.0.cmp(&b.0));
+    facts.sort_by_key(|f| f.0);
     let mut entities: Vec<(String, Value)> = ex.mentioned.iter().map(|&i| (rdf::actor_iri(&ex.actors[i]).as_str().to_string(), entity(&ex.actors[i]))).collect();
     entities.sort_by(|a, b| a.0.cmp(&b.0));
     entities.dedup_by(|a, b| a.0 == b.0);
