@@ -7,7 +7,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use realpolitik::ingest::{self, Source};
 use realpolitik::model::{Article, Extraction};
-use realpolitik::query::ResultFormat;
+use realpolitik::explain::ExplainFormat;
+use realpolitik::query::{ResultFormat, TableWidth};
 use realpolitik::rdf::{self, Format};
 use realpolitik::ingest::fetch;
 use realpolitik::link::{LinkMode, online};
@@ -35,6 +36,23 @@ struct StoreArg {
 impl StoreArg {
     fn path(&self) -> PathBuf {
         self.store.clone().unwrap_or_else(store::default_path)
+    }
+}
+
+/// How wide `--format table` output may be (shared by query, table, stats).
+#[derive(Args, Clone, Copy)]
+struct WidthOpts {
+    /// Never cut table cells (default on a terminal: fit its width; piped: cut cells at 60 characters)
+    #[arg(long, conflicts_with = "max_width")]
+    wide: bool,
+    /// Fit the whole table in N columns, cutting the widest columns first (also when piped)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    max_width: Option<u16>,
+}
+
+impl WidthOpts {
+    fn width(self) -> TableWidth {
+        TableWidth::for_stdout(self.wide, self.max_width.map(usize::from))
     }
 }
 
@@ -157,13 +175,15 @@ enum Command {
         inputs: Vec<String>,
     },
     /// Run a SPARQL 1.1 query over the store (the default graph is the union of all articles)
-    #[command(after_help = "Examples:\n  realpolitik query 'SELECT ?s ?imposer WHERE { ?s a rp:Sanction ; rp:imposedBy ?imposer }'\n  realpolitik query --format csv --file who-sanctioned-whom.rq > out.csv\n  echo 'ASK { ?s a rp:Statement }' | realpolitik query -")]
+    #[command(after_help = "Examples:\n  realpolitik query 'SELECT ?s ?imposer WHERE { ?s a rp:Sanction ; rp:imposedBy ?imposer }'\n  realpolitik query --format csv --file who-sanctioned-whom.rq > out.csv\n  echo 'ASK { ?s a rp:Statement }' | realpolitik query -\n  realpolitik query --wide 'SELECT ?e WHERE { ?s rp:evidence ?e }'")]
     Query {
         #[command(flatten)]
         store: StoreArg,
         /// Result syntax (table for people; csv, tsv, json, xml for programs)
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
+        #[command(flatten)]
+        width: WidthOpts,
         /// Read the query from a file ("-" reads stdin)
         #[arg(long, value_name = "FILE", conflicts_with = "query")]
         file: Option<PathBuf>,
@@ -171,25 +191,29 @@ enum Command {
         query: Option<String>,
     },
     /// Print one flat row per fact (parties with labels and Wikidata ids, measure or weapon, confidence, article, evidence)
-    #[command(after_help = "Examples:\n  realpolitik table sanctions\n  realpolitik table transfers --format csv > transfers.csv\n  realpolitik table actors --format json")]
+    #[command(after_help = "Examples:\n  realpolitik table sanctions\n  realpolitik table transfers --format csv > transfers.csv\n  realpolitik table actors --format json\n  realpolitik table statements --max-width 120\n  realpolitik table statements --wide | less -S")]
     Table {
         #[command(flatten)]
         store: StoreArg,
         /// Result syntax (table for people; csv, tsv, json, xml for spreadsheets and programs)
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
+        #[command(flatten)]
+        width: WidthOpts,
         /// Which facts: sanctions, transfers, statements, or actors (with their fact counts)
         #[arg(value_enum)]
         which: realpolitik::query::tables::Table,
     },
     /// Count articles and facts per type, and list the ten actors in most facts
-    #[command(after_help = "Examples:\n  realpolitik stats\n  realpolitik stats --format json")]
+    #[command(after_help = "Examples:\n  realpolitik stats\n  realpolitik stats --format json\n  realpolitik stats --wide")]
     Stats {
         #[command(flatten)]
         store: StoreArg,
         /// Result syntax (table for people; csv, tsv, json, xml for programs)
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
+        #[command(flatten)]
+        width: WidthOpts,
     },
     /// Write the store, or one graph of it, as RDF
     #[command(after_help = "Examples:\n  realpolitik export --format trig > graph.trig\n  realpolitik export --format jsonld --output graph.jsonld")]
@@ -230,8 +254,11 @@ enum Command {
         allow_service: bool,
     },
     /// Print each extracted fact with its sentence, rule and confidence
-    #[command(after_help = "Example:\n  realpolitik explain data/samples/000_70de5bca808cd6d9.txt")]
+    #[command(after_help = "Examples:\n  realpolitik explain data/samples/000_70de5bca808cd6d9.txt\n  realpolitik explain --format json data/samples/ | jq -c '.facts[] | {type, rule, confidence}'")]
     Explain {
+        /// Output: text for people, or json (JSON Lines: one object per article, with entities, facts, Wikidata ids, evidence offsets)
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: ExplainFormat,
         #[command(flatten)]
         opts: InputOpts,
         /// Files (.txt, .html, .jsonl), folders, URLs, or - for stdin
@@ -269,11 +296,11 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 
 
 /// One query over the store, results on stdout (shared by `query`, `table` and `stats`).
-fn run_query(store: &StoreArg, q: &str, format: ResultFormat) -> Result<ExitCode> {
+fn run_query(store: &StoreArg, q: &str, format: ResultFormat, width: WidthOpts) -> Result<ExitCode> {
     let path = store.path();
     let st = store::open_existing(&path)?;
     let out = BufWriter::new(std::io::stdout().lock());
-    let r = realpolitik::query::run(&st, q, format, out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())));
+    let r = realpolitik::query::run_with(&st, q, format, width.width(), out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())));
     store::release(&path);
     r?;
     Ok(ExitCode::SUCCESS)
@@ -299,12 +326,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Extract { format, opts, inputs } => extract(&Pipeline::new(&opts, &inputs)?, format, &inputs),
         Command::Ingest { store, threads, quiet, opts, inputs } => ingest_cmd(&Pipeline::new(&opts, &inputs)?, &store.path(), threads, quiet, &inputs),
-        Command::Query { store, format, file, query } => {
+        Command::Query { store, format, width, file, query } => {
             let q = read_query(file, query)?;
-            run_query(&store, &q, format)
+            run_query(&store, &q, format, width)
         }
-        Command::Table { store, format, which } => run_query(&store, &realpolitik::query::tables::sparql(which), format),
-        Command::Stats { store, format } => run_query(&store, realpolitik::query::tables::stats_sparql(), format),
+        Command::Table { store, format, width, which } => run_query(&store, &realpolitik::query::tables::sparql(which), format, width),
+        Command::Stats { store, format, width } => run_query(&store, realpolitik::query::tables::stats_sparql(), format, width),
         Command::Export { store, format, graph, output } => {
             let path = store.path();
             let st = store::open_existing(&path)?;
@@ -339,7 +366,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             r?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Explain { opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, &inputs),
+        Command::Explain { format, opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, format, &inputs),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut out = Vec::new();
@@ -494,35 +521,12 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
     Ok(if t.failures > 0 || t.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn explain(p: &Pipeline, inputs: &[String]) -> Result<ExitCode> {
+fn explain(p: &Pipeline, format: ExplainFormat, inputs: &[String]) -> Result<ExitCode> {
     let (articles, failures) = read_all(p, inputs);
     let mut out = BufWriter::new(std::io::stdout().lock());
     for a in &articles {
-        let ex = p.extract(a);
-        writeln!(out, "# {} ({})", a.source, rdf::article_iri(&a.id))?;
-        let name = |i: usize| ex.actors[i].label.clone();
-        let names = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
-        for s in &ex.sanctions {
-            writeln!(out, "\nSANCTION  {} → {}  [{}]", names(&s.imposers), if s.targets.is_empty() { "?".into() } else { names(&s.targets) }, s.measure)?;
-            evidence(&mut out, &s.evidence)?;
-        }
-        for t in &ex.transfers {
-            let q = t.quantity.map(|q| format!(" ×{q}")).unwrap_or_default();
-            writeln!(out, "\nTRANSFER  {} → {}  {}{} ({}, {})", names(&t.suppliers), names(&t.recipients), t.weapon.label, q, t.weapon.category, t.status)?;
-            evidence(&mut out, &t.evidence)?;
-        }
-        for s in &ex.statements {
-            writeln!(out, "\nSTATEMENT {} ({}): “{}”", name(s.speaker), if s.direct { "direct" } else { "reported" }, s.quote)?;
-            evidence(&mut out, &s.evidence)?;
-        }
-        let states: Vec<String> = ex.mentioned.iter().filter(|&&i| ex.actors[i].kind == realpolitik::model::ActorKind::State).map(|&i| name(i)).collect();
-        writeln!(out, "\nstates mentioned: {}\n", states.join(", "))?;
+        realpolitik::explain::write(&mut out, format, a, &p.extract(a))?;
     }
     out.flush()?;
     Ok(if failures > 0 || articles.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
-
-fn evidence(out: &mut impl Write, e: &realpolitik::model::Evidence) -> std::io::Result<()> {
-    writeln!(out, "  rule {} (confidence {:.2}), chars {}..{}", e.rule, e.confidence, e.char_start, e.char_end)?;
-    writeln!(out, "  “{}”", e.sentence)
 }

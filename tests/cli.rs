@@ -224,7 +224,7 @@ fn completions_are_printed_for_each_shell_and_an_unknown_shell_is_refused() {
 
 #[test]
 fn help_describes_every_argument_and_gives_examples() {
-    for cmd in ["extract", "ingest", "query", "export", "explain"] {
+    for cmd in ["extract", "ingest", "query", "table", "stats", "export", "explain"] {
         let o = run(&[cmd, "--help"]);
         assert!(o.status.success(), "{cmd}: {}", stderr(&o));
         let out = stdout(&o);
@@ -278,4 +278,133 @@ fn table_and_stats_give_one_row_per_fact() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("actors JSON");
     assert!(v["results"]["bindings"].as_array().unwrap().iter().any(|r| r["qid"]["value"] == "Q30"));
     assert!(!run(&["table", "weapons", "--store", s]).status.success());
+}
+
+/// `explain --format json`: JSON Lines, one object per article, every fact with its parties'
+/// Wikidata ids, rule, confidence and evidence offsets that slice the article text; the same
+/// facts as the text form and the same IRIs as `extract`; byte-stable.
+#[test]
+fn explain_json_gives_each_fact_with_qids_rule_and_evidence_offsets() {
+    let samples = common::samples();
+    let p = samples.to_str().unwrap();
+    let o = run(&["explain", "--format", "json", p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out, stdout(&run(&["explain", "--format", "json", p])), "deterministic");
+    let articles: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    let files = std::fs::read_dir(&samples).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "txt")).count();
+    assert_eq!(articles.len(), files, "one line per article");
+
+    let text = stdout(&run(&["explain", p]));
+    let text_facts = text.lines().filter(|l| ["SANCTION ", "TRANSFER ", "STATEMENT "].iter().any(|k| l.starts_with(k))).count();
+    let nt = stdout(&run(&["extract", "--format", "ntriples", p]));
+    let mut facts = 0;
+    let mut qids = std::collections::BTreeSet::new();
+    for a in &articles {
+        let source = a["article"]["source"].as_str().unwrap();
+        assert!(a["article"]["iri"].as_str().unwrap().ends_with(a["article"]["id"].as_str().unwrap()));
+        for key in ["url", "title", "date"] {
+            assert!(a["article"].get(key).is_some(), "{key} is always present (null when unknown)");
+        }
+        let bytes = std::fs::read(source).unwrap();
+        let article = realpolitik::ingest::read_bytes(source, &bytes, realpolitik::ingest::Kind::Text).remove(0).unwrap();
+        let chars: Vec<char> = article.text.chars().collect();
+        let entities = a["entities"].as_array().unwrap();
+        let iris: Vec<&str> = entities.iter().map(|e| e["iri"].as_str().unwrap()).collect();
+        assert!(iris.windows(2).all(|w| w[0] < w[1]), "entities sorted by IRI: {iris:?}");
+        for e in entities {
+            assert!(e["label"].is_string() && e["kind"].is_string() && e.get("qid").is_some(), "{e}");
+            assert!(nt.contains(&format!("<{}>", e["iri"].as_str().unwrap())), "entity IRI as in RDF: {e}");
+        }
+        let mut last = 0;
+        for f in a["facts"].as_array().unwrap() {
+            facts += 1;
+            let iri = f["iri"].as_str().unwrap();
+            assert!(nt.contains(&format!("<{iri}>")), "fact IRI as in RDF: {iri}");
+            assert!(f["rule"].as_str().is_some_and(|r| !r.is_empty()), "{f}");
+            let c = f["confidence"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&c) && (c * 100.0 - (c * 100.0).round()).abs() < 1e-9, "two decimals, as in RDF: {c}");
+            let ev = &f["evidence"];
+            let (start, end) = (ev["start"].as_u64().unwrap() as usize, ev["end"].as_u64().unwrap() as usize);
+            assert!(start >= last, "facts in text order");
+            last = start;
+            let slice: String = chars[start..end].iter().collect();
+            assert_eq!(slice, ev["sentence"].as_str().unwrap(), "character offsets slice the article text");
+            let parties: Vec<&serde_json::Value> = match f["type"].as_str().unwrap() {
+                "sanction" => f["imposers"].as_array().unwrap().iter().chain(f["targets"].as_array().unwrap()).collect(),
+                "transfer" => {
+                    assert!(f["weapon"]["label"].is_string() && f["status"].is_string(), "{f}");
+                    f["suppliers"].as_array().unwrap().iter().chain(f["recipients"].as_array().unwrap()).collect()
+                }
+                "statement" => {
+                    assert!(f["quote"].is_string() && f["direct"].is_boolean(), "{f}");
+                    vec![&f["speaker"]]
+                }
+                other => panic!("unknown fact type {other}"),
+            };
+            for party in parties {
+                assert!(party["label"].is_string() && iris.contains(&party["iri"].as_str().unwrap()), "party among the entities: {party}");
+                if let Some(q) = party["qid"].as_str() {
+                    qids.insert(q.to_string());
+                }
+            }
+        }
+    }
+    assert_eq!(facts, text_facts, "the text and JSON forms give the same facts");
+    assert!(qids.contains("Q30") && qids.contains("Q159"), "{qids:?}");
+    // The text form shows the Wikidata ids too.
+    assert!(text.contains("United States (Q30)") && text.contains("Russia (Q159)"), "{text}");
+    assert!(!run(&["explain", "--format", "yaml", p]).status.success());
+}
+
+/// Table width: `--max-width N` fits the whole table in N columns (widest cut first, `…`),
+/// `--wide` never cuts, piped output keeps cells cut at 60, and on a terminal the table fits
+/// its width (COLUMNS, through a pseudo-terminal from `script` where available).
+#[test]
+fn tables_fit_a_width_or_are_never_cut() {
+    use unicode_width::UnicodeWidthStr;
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let s = store.to_str().unwrap();
+    assert!(run(&["ingest", "-q", "--store", s, common::samples().to_str().unwrap()]).status.success());
+    let widest = |out: &str| out.lines().map(|l| l.trim_end_matches('\r').width()).max().unwrap_or(0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(&["table", "statements", "--store", s, "--format", "json"]))).unwrap();
+    let longest = json["results"]["bindings"].as_array().unwrap().iter().map(|b| b["evidence"]["value"].as_str().unwrap().replace('\n', " ")).max_by_key(|e| e.chars().count()).unwrap();
+    assert!(longest.chars().count() > 60, "{longest}");
+
+    for n in ["60", "100", "150"] {
+        for args in [vec!["table", "statements"], vec!["stats"], vec!["query", "SELECT ?s ?e WHERE { ?s rp:evidence ?e }"]] {
+            let mut args = args.clone();
+            args.extend(["--store", s, "--max-width", n]);
+            let o = run(&args);
+            assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+            let out = stdout(&o);
+            assert!(widest(&out) <= n.parse().unwrap(), "{args:?}: {}\n{out}", widest(&out));
+        }
+    }
+    let narrow = stdout(&run(&["table", "statements", "--store", s, "--max-width", "100"]));
+    assert!(narrow.contains('…') && narrow.lines().last().unwrap().ends_with("rows)"), "{narrow}");
+    // The header keeps the leftmost, narrow columns whole: the widest were cut first.
+    assert!(narrow.lines().next().unwrap().contains("direct"), "{narrow}");
+
+    let wide = stdout(&run(&["table", "statements", "--store", s, "--wide"]));
+    assert!(wide.contains(&longest), "--wide shows whole cells");
+    let piped = stdout(&run(&["table", "statements", "--store", s]));
+    assert!(!piped.contains(&longest) && piped.contains('…'), "piped: cells cut at 60 as before");
+    for line in piped.lines().skip(2) {
+        assert!(line.split(" │ ").all(|c| c.trim_end().chars().count() <= 60), "{line}");
+    }
+    assert!(!run(&["table", "statements", "--store", s, "--wide", "--max-width", "80"]).status.success(), "--wide conflicts with --max-width");
+    assert!(!run(&["table", "statements", "--store", s, "--max-width", "0"]).status.success());
+
+    // On a terminal: fit its width. `script` gives the command a pseudo-terminal.
+    let bin = env!("CARGO_BIN_EXE_realpolitik");
+    let cmd = format!("'{bin}' table statements --store '{s}'");
+    match std::process::Command::new("script").args(["-qec", &cmd, "/dev/null"]).env("COLUMNS", "72").output() {
+        Ok(o) if o.status.success() => {
+            let out = stdout(&o);
+            assert!(out.contains("rows)") && widest(&out) <= 72 && widest(&out) > 60, "{}\n{out}", widest(&out));
+        }
+        _ => eprintln!("skipping the terminal case: no working `script` (util-linux)"),
+    }
 }

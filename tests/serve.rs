@@ -270,6 +270,52 @@ fn construct_in_turtle_ntriples_jsonld_rdfxml() {
     assert_eq!(server.query(LABELS, "application/sparql-results+json").status, 406);
 }
 
+/// JSON-LD over HTTP (CONSTRUCT, Graph Store GET, service description) is the compacted form
+/// `export --format jsonld` writes: the same @context and the same nodes, numbers as numbers.
+#[test]
+fn json_ld_answers_are_compacted_like_export() {
+    let article = {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/samples/000_70de5bca808cd6d9.txt");
+        let bytes = std::fs::read(&p).unwrap();
+        realpolitik::ingest::read_bytes("000.txt", &bytes, realpolitik::ingest::Kind::Text).remove(0).unwrap()
+    };
+    let graph = realpolitik::rdf::article_iri(&article.id);
+    let mut exported = Vec::new();
+    let server = Server::start_with(ServeConfig::default(), |store| {
+        realpolitik::store::ingest_article(store, &article).unwrap();
+        exported = realpolitik::export::export(store, realpolitik::rdf::Format::Jsonld, Some(graph.as_str()), Vec::new()).unwrap();
+    });
+    let exported: serde_json::Value = serde_json::from_slice(&exported).unwrap();
+    // One named graph exported: {"@context", "@graph": [{"@id": graph, "@graph": nodes}]}.
+    let export_nodes = &exported["@graph"][0]["@graph"];
+    assert!(export_nodes.as_array().is_some_and(|n| n.len() > 5), "{exported}");
+
+    let construct = format!("CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}");
+    let gsp = format!("/store?graph={}", enc(graph.as_str()));
+    for (what, r) in [("CONSTRUCT", server.query(&construct, "application/ld+json")), ("Graph Store GET", server.get(&gsp, "application/ld+json"))] {
+        assert_eq!(r.status, 200, "{what}: {r:?}");
+        assert_eq!(r.media_type(), "application/ld+json", "{what}");
+        let doc = json(&r);
+        assert_eq!(doc["@context"], exported["@context"], "{what}: the export's @context");
+        assert_eq!(&doc["@graph"], export_nodes, "{what}: the export's nodes");
+        let sanction = doc["@graph"].as_array().unwrap().iter().find(|n| n["@type"] == "Sanction").expect("a sanction node");
+        assert!(sanction["evidenceStart"].is_u64() && sanction["imposedBy"].is_string(), "{what}: compacted: {sanction}");
+        // Still the same graph for any JSON-LD reader.
+        assert_eq!(parse_triples(&r, RdfFormat::JsonLd { profile: Default::default() }).len(), {
+            let nt = server.get(&gsp, "application/n-triples");
+            parse_triples(&nt, RdfFormat::NTriples).len()
+        });
+    }
+    // The service description too, and a DESCRIBE.
+    let r = server.get("/query", "application/ld+json");
+    assert_eq!(r.media_type(), "application/ld+json", "{r:?}");
+    assert_eq!(json(&r)["@context"], exported["@context"]);
+    assert!(!parse_triples(&r, RdfFormat::JsonLd { profile: Default::default() }).is_empty());
+    let r = server.query("DESCRIBE ?s WHERE { ?s a rp:Sanction } LIMIT 1", "application/ld+json");
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(json(&r)["@context"], exported["@context"]);
+}
+
 #[test]
 fn ask_and_dataset_parameters() {
     let server = Server::start(ServeConfig::default());
@@ -553,6 +599,10 @@ fn results_are_capped_with_a_header() {
     assert_eq!(r.header("x-realpolitik-truncated"), Some("true"));
     let r = server.query(LABELS, "application/n-triples");
     assert_eq!(parse_triples(&r, RdfFormat::NTriples).len(), 2);
+    assert_eq!(r.header("x-realpolitik-truncated"), Some("true"));
+    // JSON-LD is collected before it is written (compaction groups by subject): same cap.
+    let r = server.query(LABELS, "application/ld+json");
+    assert_eq!(parse_triples(&r, RdfFormat::JsonLd { profile: Default::default() }).len(), 2);
     assert_eq!(r.header("x-realpolitik-truncated"), Some("true"));
     let r = server.query("SELECT ?x WHERE { VALUES ?x { 1 2 } }", "");
     assert_eq!(r.header("x-realpolitik-truncated"), None, "exactly at the cap is complete");

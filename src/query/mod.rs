@@ -1,8 +1,11 @@
 //! Query stage: SPARQL 1.1 over the store, with the union of all graphs (articles, shared
 //! entities, ontology) as the default graph, and results printed as a terminal table, CSV, TSV, JSON or XML.
 
+pub mod layout;
 pub mod syntax;
 pub mod tables;
+
+pub use layout::TableWidth;
 
 use crate::error::{Error, Result};
 use crate::rdf::vocab::PREFIXES;
@@ -22,8 +25,13 @@ pub enum ResultFormat {
     Xml,
 }
 
-/// Run a query and write its results.
-pub fn run<W: Write>(store: &Store, query: &str, format: ResultFormat, mut out: W) -> Result<W> {
+/// Run a query and write its results (tables cut as for a pipe: see [`TableWidth`]).
+pub fn run<W: Write>(store: &Store, query: &str, format: ResultFormat, out: W) -> Result<W> {
+    run_with(store, query, format, TableWidth::default(), out)
+}
+
+/// [`run`], with the width rule for `--format table`.
+pub fn run_with<W: Write>(store: &Store, query: &str, format: ResultFormat, width: TableWidth, mut out: W) -> Result<W> {
     let mut prepared = syntax::evaluator().parse_query(query).map_err(|e| syntax::describe(query, &e))?;
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
@@ -46,7 +54,7 @@ pub fn run<W: Write>(store: &Store, query: &str, format: ResultFormat, mut out: 
                     rows.push(vars.iter().map(|v| s.get(v).map(short).unwrap_or_default()).collect::<Vec<_>>());
                 }
                 let header: Vec<String> = vars.iter().map(|v| v.as_str().to_string()).collect();
-                write_table(&mut out, &header, &rows).map_err(io)?;
+                layout::write_table(&mut out, &header, &rows, width).map_err(io)?;
             } else {
                 let mut ser = QueryResultsSerializer::from_format(results_format(format))
                     .serialize_solutions_to_writer(out, vars)
@@ -93,30 +101,4 @@ pub fn short(t: &Term) -> String {
         Term::Literal(l) => l.value().to_string(),
         other => other.to_string(),
     }
-}
-
-const MAX_CELL: usize = 60;
-
-fn write_table<W: Write>(out: &mut W, header: &[String], rows: &[Vec<String>]) -> std::io::Result<()> {
-    let clip = |s: &str| -> String {
-        let s = s.replace(['\n', '\t'], " ");
-        if s.chars().count() > MAX_CELL { format!("{}…", s.chars().take(MAX_CELL - 1).collect::<String>()) } else { s }
-    };
-    let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| clip(c)).collect()).collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in &cells {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let line = |out: &mut W, row: &[String]| -> std::io::Result<()> {
-        let parts: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}", w = *w)).collect();
-        writeln!(out, "{}", parts.join(" │ ").trim_end())
-    };
-    line(out, header)?;
-    writeln!(out, "{}", widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>().join("─┼─"))?;
-    for r in &cells {
-        line(out, r)?;
-    }
-    writeln!(out, "({} row{})", rows.len(), if rows.len() == 1 { "" } else { "s" })
 }

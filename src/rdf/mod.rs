@@ -9,7 +9,7 @@ pub mod jsonld;
 pub mod vocab;
 
 use crate::error::{Error, Result};
-use crate::model::{Actor, ActorKind, Article, Evidence, Extraction, slug};
+use crate::model::{Actor, ActorKind, Article, Evidence, Extraction, Weapon, slug};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
@@ -70,7 +70,8 @@ pub fn actor_iri(actor: &Actor) -> NamedNode {
     nn(format!("{ID}{}", actor.key))
 }
 
-fn class_of(kind: ActorKind) -> &'static str {
+/// Local name of an actor kind's class in the ontology ("State", "Person", ...).
+pub fn class_of(kind: ActorKind) -> &'static str {
     match kind {
         ActorKind::State => "State",
         ActorKind::FormerState => "FormerState",
@@ -95,6 +96,17 @@ fn decimal(x: f64) -> Term {
     // Fixed precision keeps output byte-stable.
     let s = format!("{x:.2}");
     typed(s, xsd::DECIMAL)
+}
+
+/// IRI of a weapon: one node per category and name, shared by every article naming it.
+pub fn weapon_iri(w: &Weapon) -> NamedNode {
+    nn(format!("{ID}weapon/{}/{}", slug(w.category), slug(&w.label)))
+}
+
+/// IRI of an article's `n`-th fact (from 0) of a kind ("sanction", "transfer", "statement"),
+/// numbered in extraction order.
+pub fn fact_iri(article_id: &str, kind: &str, n: usize) -> NamedNode {
+    nn(format!("{ID}article/{article_id}/{kind}/{}", n + 1))
 }
 
 /// The graph of shared entities' descriptions (see [`vocab::ENTITIES_GRAPH`]).
@@ -177,7 +189,7 @@ pub fn article_quads(article: &Article, ex: &Extraction) -> Vec<Quad> {
             }
         }
     }
-    let event = |kind: &str, n: usize| nn(format!("{ID}article/{}/{kind}/{}", article.id, n + 1));
+    let event = |kind: &str, n: usize| fact_iri(&article.id, kind, n);
     for (n, s) in ex.sanctions.iter().enumerate() {
         let e = event("sanction", n);
         b.iri(&e, RDF_TYPE, &nn(rp("Sanction")));
@@ -200,7 +212,7 @@ pub fn article_quads(article: &Article, ex: &Extraction) -> Vec<Quad> {
         for &i in &t.recipients {
             b.iri(&e, &rp("recipient"), &actor_iri(&ex.actors[i]));
         }
-        let w = nn(format!("{ID}weapon/{}/{}", slug(t.weapon.category), slug(&t.weapon.label)));
+        let w = weapon_iri(&t.weapon);
         b.iri(&e, &rp("weapon"), &w);
         // A weapon node is shared by every article naming that weapon.
         b.iri_in(In::Entities, &w, RDF_TYPE, &nn(rp("Weapon")));

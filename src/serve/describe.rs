@@ -1,7 +1,7 @@
 //! SPARQL 1.1 Service Description, answered on GET /query without a query.
 
 use super::http::{Fail, Reply, bytes};
-use super::sparql::{graph_format, graph_serializer};
+use super::sparql::{compacted_json_ld, graph_format, graph_serializer};
 use super::Shared;
 use oxhttp::model::StatusCode;
 use oxigraph::io::RdfFormat;
@@ -57,6 +57,9 @@ pub fn service_description(shared: &Shared, endpoint: NamedNode, accept: Option<
     triples.push(Triple::new(default_graph, rdf::TYPE, sd("Graph")));
 
     let format = graph_format(accept)?;
+    if matches!(format, RdfFormat::JsonLd { .. }) {
+        return Ok(bytes(StatusCode::OK, format.media_type(), compacted_json_ld(triples)?));
+    }
     let io = |e: std::io::Error| Fail::internal(format!("cannot serialise the service description: {e}"));
     let mut serializer = graph_serializer(format)?
         .with_prefix("sd", SD)

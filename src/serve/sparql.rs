@@ -6,7 +6,7 @@ use super::negotiate::{self, RESULT_OFFERS};
 use super::Shared;
 use oxhttp::model::{HeaderValue, StatusCode};
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
     CancellationToken, QueryDatasetSpecification, QueryEvaluationError, QueryResults, SparqlEvaluator,
@@ -294,6 +294,20 @@ fn serialise(
         }
         QueryResults::Graph(triples) => {
             let format = graph_format(accept)?;
+            if matches!(format, RdfFormat::JsonLd { .. }) {
+                // Compacted under our @context, as `export --format jsonld` writes it; that
+                // writer groups by subject, so the (capped) graph is collected first.
+                let (mut kept, mut truncated) = (Vec::new(), false);
+                for triple in triples {
+                    let triple = triple.map_err(failed)?;
+                    if kept.len() == max_results {
+                        truncated = true;
+                        break;
+                    }
+                    kept.push(triple);
+                }
+                return Ok(Answer { content_type: format.media_type(), body: compacted_json_ld(kept)?, truncated });
+            }
             let mut serializer = graph_serializer(format)?.for_writer(Vec::new());
             let (mut count, mut truncated) = (0usize, false);
             for triple in triples {
@@ -329,6 +343,14 @@ fn not_acceptable(what: &str, offers: impl IntoIterator<Item = &'static str>) ->
         StatusCode::NOT_ACCEPTABLE,
         format!("no acceptable format for {what}; this server offers {}", negotiate::describe(offers)),
     )
+}
+
+/// Triples as the compacted JSON-LD document `export --format jsonld` writes (same
+/// `@context`, short keys, native numbers), so clients of the endpoint and of files read one form.
+pub fn compacted_json_ld(triples: impl IntoIterator<Item = Triple>) -> Result<Vec<u8>, Fail> {
+    let quads: Vec<Quad> = triples.into_iter().map(|t| t.in_graph(GraphName::DefaultGraph)).collect();
+    crate::rdf::write_quads(quads, crate::rdf::Format::Jsonld, Vec::new())
+        .map_err(|e| Fail::internal(format!("cannot serialise JSON-LD: {e}")))
 }
 
 /// A serializer with our prefixes, so Turtle and RDF/XML read well.
