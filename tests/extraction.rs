@@ -1081,3 +1081,24 @@ fn transfer_give_with_state_noun_and_for_gerund() {
     let ex = run("The navy seized a boat carrying Iranian-supplied rifles intended for the Houthis in Yemen.");
     assert_eq!(transfers(&ex), vec![(IR.to_string(), "Q805".to_string(), "SmallArms".to_string())]);
 }
+
+#[test]
+fn sanction_sub_clause_and_joined_in() {
+    // sanction.sub-clause: the act after "after X joined ..." is its own; sanction.joined-in:
+    // the joiner and the joined both impose.
+    let ex = run("Iran has announced sanctions on Canadian individuals and entities after Canada joined the EU and others in sanctioning Iranian officials accused of abuses.");
+    let pairs = sanction_pairs(&ex);
+    assert!(pairs.contains(&(IR.to_string(), CA.to_string())), "{pairs:?}");
+    assert!(pairs.contains(&(CA.to_string(), IR.to_string())), "{pairs:?}");
+    assert!(pairs.contains(&(EU.to_string(), IR.to_string())), "{pairs:?}");
+    assert!(!pairs.contains(&(EU.to_string(), CA.to_string())), "{pairs:?}");
+    // Every fact keeps the whole sentence as its evidence.
+    assert!(ex.sanctions.iter().all(|s| s.evidence.sentence.starts_with("Iran has announced")));
+}
+
+#[test]
+fn sanction_pronoun_target() {
+    // sanction.pronoun-target: "sanctions against it" is the state named before, not the imposer.
+    let ex = run("Tehran says the ban was a reply to Canada's sanctions against it.");
+    assert!(has(&ex, CA, IR), "{:?}", sanction_pairs(&ex));
+}

@@ -209,7 +209,15 @@ impl Extractor {
         let toks = std::mem::take(&mut doc.sentence_tokens);
         let clauses: Vec<Clause> = toks.into_iter().enumerate().map(|(si, t)| Clause::new(&doc, si, t)).collect();
         for clause in &clauses {
-            sanctions::extract(self, &mut doc, clause, &mut ctx);
+            // An adverbial clause's imposer is background: the discourse keeps the main one.
+            let mut main_imposers = None;
+            for part in sanctions::acts(self, &doc, clause) {
+                sanctions::extract(self, &mut doc, &part, &mut ctx);
+                match &main_imposers {
+                    None => main_imposers = Some(ctx.last_imposers.clone()),
+                    Some(m) => ctx.last_imposers = m.clone(),
+                }
+            }
             transfers::extract(self, &mut doc, clause, &mut ctx);
         }
         sanctions::finish(&mut doc);
@@ -256,6 +264,8 @@ impl Ctx {
 /// One sentence, tokenised, with its mentions: what every frame works on.
 pub(crate) struct Clause<'a> {
     pub span: Span,
+    /// The whole sentence (the evidence), which a sub-clause is part of.
+    pub sentence: Span,
     pub toks: Vec<text::Token<'a>>,
     pub lower: Vec<String>,
     /// Mentions inside the sentence, by start.
@@ -277,7 +287,15 @@ impl<'a> Clause<'a> {
         // Mentions are sorted by start: only those starting inside the span can be contained.
         let from = doc.mentions.partition_point(|m| m.span.start < span.start);
         let mentions = doc.mentions[from..].iter().take_while(|m| m.span.start <= span.end).filter(|m| span.contains(m.span)).copied().collect();
-        Clause { span, toks, lower, mentions }
+        Clause { span, sentence: span, toks, lower, mentions }
+    }
+
+    /// Tokens `from..to` as a clause of their own, in the same sentence.
+    pub fn part(&self, from: usize, to: usize) -> Clause<'a> {
+        let to = to.min(self.toks.len());
+        let span = Span::new(self.toks[from].span.start, self.toks[to - 1].span.end);
+        let mentions = self.mentions.iter().filter(|m| span.contains(m.span)).copied().collect();
+        Clause { span, sentence: self.sentence, toks: self.toks[from..to].to_vec(), lower: self.lower[from..to].to_vec(), mentions }
     }
 
     /// Token index at or after a byte offset.

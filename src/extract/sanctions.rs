@@ -22,6 +22,51 @@ const BE: &[&str] = &["was", "were", "been", "be", "is", "are", "being", "has", 
 /// Nouns after which a location list names where the targets are ("entities located in X, Y").
 const LOCATION_CUES: &[&[&str]] = &[&["located", "in"], &["based", "in"], &["destinations", "of"], &["registered", "in"], &["operating", "in"]];
 
+/// Words that open an adverbial clause with its own subject and verb ("after the UK joined ...").
+const SUBORDINATORS: &[&str] = &["after", "as", "while", "when", "because", "since", "whereas", "before", "until"];
+
+/// Rule sanction.sub-clause: "X announced sanctions on Y after Z joined W in sanctioning V": an
+/// adverbial clause with a party as its subject and a finite verb is an act of its own; the
+/// sentence is cut there and each part read alone (the evidence stays the sentence).
+pub(super) fn acts<'a>(x: &Extractor, doc: &Doc<'a>, c: &Clause<'a>) -> Vec<Clause<'a>> {
+    let n = c.toks.len();
+    let mut cuts = Vec::new();
+    for k in 2..n.saturating_sub(2) {
+        if !SUBORDINATORS.contains(&c.word(k)) {
+            continue;
+        }
+        let mut j = k + 1;
+        while matches!(c.word(j), "the" | "its" | "their") {
+            j += 1;
+        }
+        let Some(start) = c.toks.get(j).map(|t| t.span.start) else { continue };
+        let Some(m) = c.mentions.iter().find(|m| m.span.start == start) else { continue };
+        let mut v = c.tok_at(m.span.end);
+        if doc.text[m.span.end..].starts_with("'s") || doc.text[m.span.end..].starts_with("’s") {
+            continue;
+        }
+        while matches!(c.word(v), "has" | "have" | "had" | "also" | "then" | "later" | "itself" | "first" | "already") {
+            v += 1;
+        }
+        let w = c.word(v);
+        let finite = w.len() > 3 && w.ends_with("ed") || matches!(w, "is" | "are" | "was" | "were" | "will" | "said" | "says" | "took" | "began" | "sent" | "made" | "put" | "froze") || x.words.strong.contains(w);
+        if finite {
+            cuts.push(k);
+        }
+    }
+    if cuts.is_empty() {
+        return vec![c.part(0, n)];
+    }
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for k in cuts {
+        parts.push(c.part(from, k));
+        from = k;
+    }
+    parts.push(c.part(from, n));
+    parts
+}
+
 pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     let n = c.toks.len();
     if n == 0 {
@@ -152,6 +197,30 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             }
         }
     }
+    // Rule sanction.joined-in: "the UK joined the EU and others in sanctioning X": the one who
+    // joins and the one joined both impose.
+    if verb >= 3 && c.word(verb - 1) == "in" {
+        if let Some(jn) = (0..verb - 1).rev().find(|&k| matches!(c.word(k), "joined" | "joins" | "join" | "joining")) {
+            let joined_end = c.toks[jn].span.end;
+            let in_start = c.toks[verb - 1].span.start;
+            let joiner = subject_list(doc, c, c.toks[jn].span.start);
+            let partners: Vec<Mention> = c.mentions.iter().filter(|m| m.span.start >= joined_end && m.span.end <= in_start).copied().collect();
+            let mut all = joiner;
+            for m in partners {
+                if can_impose(doc, &m) {
+                    if let Some(a) = imposer_actor(doc, &m) {
+                        if !all.contains(&a) {
+                            all.push(a);
+                        }
+                    }
+                }
+            }
+            if all.len() >= 2 {
+                imposers = all;
+                rule = "sanction.joined-in";
+            }
+        }
+    }
     if imposers.is_empty() {
         if !ctx.last_imposers.is_empty() {
             imposers = ctx.last_imposers.clone();
@@ -200,6 +269,18 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             push_target(doc, c, &m, &mut targets, &ctx.article);
         }
     }
+    // Rule sanction.pronoun-target: "the UK's sanctions against it": "it" is the state named
+    // before the measure that is not the imposer ("Moscow says ... sanctions against it").
+    if let Some((m0, m1, _)) = measure {
+        if targets.is_empty() && matches!(c.word(m1), "against" | "on" | "targeting") && matches!(c.word(m1 + 1), "it" | "them") {
+            let ms = c.toks[m0].span.start;
+            let imp: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
+            let prior = c.mentions.iter().filter(|m| m.span.end <= ms && doc.ex.actors[m.actor].kind == ActorKind::State && !imp.contains(&doc.ex.actors[m.actor].qid)).last().copied();
+            if let Some(m) = prior {
+                push_target(doc, c, &m, &mut targets, &ctx.article);
+            }
+        }
+    }
     let mut imposer_states: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
     // Rule sanction.not-self: a state does not sanction its own people. When every target
     // belongs to the subject found ("the country imposed a travel ban on Russian officials",
@@ -224,7 +305,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         Some((a, b, concept)) => (concept, doc.text[c.toks[a].span.start..c.toks[b - 1].span.end].to_string()),
         None => ("OtherMeasure", c.toks[verb].text.to_string()),
     };
-    let ev = evidence(doc, c.span, rule, confidence);
+    let ev = evidence(doc, c.sentence, rule, confidence);
     for imp in imposers {
         doc.ex.sanctions.push(Sanction {
             imposers: vec![imp],
@@ -610,7 +691,7 @@ fn location_targets(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             return;
         }
     }
-    let ev = evidence(doc, c.span, "sanction.target-location", 0.7);
+    let ev = evidence(doc, c.sentence, "sanction.target-location", 0.7);
     let last = doc.ex.sanctions.last().map(|s| (s.measure, s.measure_text.clone())).unwrap_or(("OtherMeasure", "sanctions".into()));
     for &imp in &ctx.last_imposers {
         doc.ex.sanctions.push(Sanction { imposers: vec![imp], targets: targets.clone(), measure: last.0, measure_text: last.1.clone(), evidence: ev.clone() });
