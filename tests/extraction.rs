@@ -1102,3 +1102,11 @@ fn sanction_pronoun_target() {
     let ex = run("Tehran says the ban was a reply to Canada's sanctions against it.");
     assert!(has(&ex, CA, IR), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn sanction_conjoined_predicate_shares_subject() {
+    // sanction.conjoined-predicate: "..., including President Z, and froze ..." — Z is no subject.
+    let ex = run("Norway imposed a travel ban on Russian officials, including President Ivan Petrov, and froze their assets.");
+    assert!(has(&ex, "Q20", RU), "{:?}", sanction_pairs(&ex));
+    assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == RU), "{:?}", sanction_pairs(&ex));
+}

@@ -178,7 +178,12 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         }
     }
     if !passive && subject_to.is_none() && !infinitive && has_verb && !agent_named && !pronoun_subject {
-        let before = c.toks[verb].span.start;
+        // Rule sanction.conjoined-predicate: "X imposed a ban on Y, including Z, and froze
+        // their assets": a verb after "and" shares the subject of the earlier verb.
+        let earlier = (verb >= 2 && c.word(verb - 1) == "and")
+            .then(|| (0..verb - 1).find(|&k| x.words.light.contains(&c.lower[k]) || x.words.strong.contains(&c.lower[k])))
+            .flatten();
+        let before = c.toks[earlier.unwrap_or(verb)].span.start;
         let subj = subject_list(doc, c, before);
         if !subj.is_empty() {
             // Rule sanction.subject-over-by: "X adopted sanctions ..., following measures
