@@ -210,8 +210,12 @@ impl Extractor {
         let clauses: Vec<Clause> = toks.into_iter().enumerate().map(|(si, t)| Clause::new(&doc, si, t)).collect();
         for clause in &clauses {
             // An adverbial clause's imposer is background: the discourse keeps the main one.
+            let parts = sanctions::acts(self, &doc, clause);
+            if parts.is_empty() {
+                sanctions::extract(self, &mut doc, clause, &mut ctx);
+            }
             let mut main_imposers = None;
-            for part in sanctions::acts(self, &doc, clause) {
+            for part in parts {
                 sanctions::extract(self, &mut doc, &part, &mut ctx);
                 match &main_imposers {
                     None => main_imposers = Some(ctx.last_imposers.clone()),

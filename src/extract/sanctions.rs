@@ -27,7 +27,8 @@ const SUBORDINATORS: &[&str] = &["after", "as", "while", "when", "because", "sin
 
 /// Rule sanction.sub-clause: "X announced sanctions on Y after Z joined W in sanctioning V": an
 /// adverbial clause with a party as its subject and a finite verb is an act of its own; the
-/// sentence is cut there and each part read alone (the evidence stays the sentence).
+/// sentence is cut there and each part read alone (the evidence stays the sentence). Empty when
+/// the sentence is one act (the clause itself is read, without copying its tokens).
 pub(super) fn acts<'a>(x: &Extractor, doc: &Doc<'a>, c: &Clause<'a>) -> Vec<Clause<'a>> {
     let n = c.toks.len();
     let mut cuts = Vec::new();
@@ -55,7 +56,7 @@ pub(super) fn acts<'a>(x: &Extractor, doc: &Doc<'a>, c: &Clause<'a>) -> Vec<Clau
         }
     }
     if cuts.is_empty() {
-        return vec![c.part(0, n)];
+        return Vec::new();
     }
     let mut parts = Vec::new();
     let mut from = 0;
