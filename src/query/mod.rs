@@ -24,6 +24,7 @@ pub enum ResultFormat {
 
 /// Run a query and write its results.
 pub fn run<W: Write>(store: &Store, query: &str, format: ResultFormat, mut out: W) -> Result<W> {
+    syntax::check_nesting(query)?;
     let mut prepared = syntax::evaluator().parse_query(query).map_err(|e| syntax::describe(query, &e))?;
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
