@@ -228,6 +228,15 @@ enum Command {
         /// Allow SERVICE calls to other endpoints in queries
         #[arg(long)]
         allow_service: bool,
+        /// Most memory one query may use, in MB; a query needing more is stopped with 503
+        #[arg(long, default_value_t = 512, value_name = "MB")]
+        max_query_memory: usize,
+        /// Seconds a client has to send a whole request (plus 1 s per 256 KiB of body); slower ones get 408
+        #[arg(long, default_value_t = 10, value_name = "SECS")]
+        request_timeout: u64,
+        /// Connections one client address may hold open at once; more get 503
+        #[arg(long, default_value_t = 32, value_name = "N")]
+        max_connections_per_client: usize,
     },
     /// Print each extracted fact with its sentence, rule and confidence
     #[command(after_help = "Example:\n  realpolitik explain data/samples/000_70de5bca808cd6d9.txt")]
@@ -319,7 +328,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             r?.context("writing the export")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { store, bind, allow_updates, token, timeout, max_results, allow_service } => {
+        Command::Serve {
+            store,
+            bind,
+            allow_updates,
+            token,
+            timeout,
+            max_results,
+            allow_service,
+            max_query_memory,
+            request_timeout,
+            max_connections_per_client,
+        } => {
             if allow_updates && token.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 bail!("--allow-updates needs a bearer token: --token TOKEN or REALPOLITIK_TOKEN");
             }
@@ -333,6 +353,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 timeout: Duration::from_secs(timeout.max(1)),
                 max_results,
                 allow_service,
+                max_query_memory: max_query_memory.max(1).saturating_mul(1024 * 1024),
+                request_timeout: Duration::from_secs(request_timeout.max(1)),
+                max_connections_per_client: max_connections_per_client.max(1),
             };
             let r = realpolitik::serve::serve(st, cfg);
             store::release(&path);
