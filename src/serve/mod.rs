@@ -74,6 +74,8 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Connections one client address may hold open; more get 503 at once.
     pub max_connections_per_client: usize,
+    /// The store was opened read-only (beside a running ingest): nothing to flush at the end.
+    pub read_only_store: bool,
 }
 
 impl Default for ServeConfig {
@@ -87,7 +89,8 @@ impl Default for ServeConfig {
             allow_service: false,
             max_query_memory: 512 * 1024 * 1024,
             request_timeout: Duration::from_secs(10),
-            max_connections_per_client: 32,
+            max_connections_per_client: 64,
+            read_only_store: false,
         }
     }
 }
@@ -166,7 +169,8 @@ impl ServerHandle {
             eprintln!("realpolitik serve: a cancelled query is still stopping at shutdown; not waiting longer");
         }
         let store = self.shared.store.write().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(store) = store {
+        // A read-only store (serving beside an ingest) has nothing to flush.
+        if let Some(store) = store.filter(|_| !self.shared.config.read_only_store) {
             store.flush().map_err(|e| Error::Store { path: "store".into(), message: format!("flush at shutdown: {e}") })?;
         }
         Ok(())
