@@ -137,7 +137,14 @@ pub fn ontology_is_current(store: &Store, quads: &[Quad]) -> Result<bool> {
             return Ok(false);
         }
     }
-    let mut embedded: Vec<_> = quads.iter().map(key).collect();
+    // Read the embedded quads back through an in-memory store, so literals are normalised the
+    // way the store normalises them ("1.0"^^xsd:decimal).
+    let mem = Store::new().map_err(store_err)?;
+    mem.extend(quads.iter().cloned()).map_err(store_err)?;
+    let mut embedded = Vec::new();
+    for q in mem.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g))) {
+        embedded.push(key(&q.map_err(store_err)?));
+    }
     // The parsed text may state a triple twice; the store holds it once.
     stored.sort_unstable();
     stored.dedup();
