@@ -17,6 +17,7 @@ pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod link;
+pub mod memory;
 pub mod model;
 pub mod query;
 pub mod rdf;

@@ -252,6 +252,15 @@ enum Command {
         /// Allow SERVICE calls to other endpoints in queries
         #[arg(long)]
         allow_service: bool,
+        /// Most memory one query may use, in MB; a query needing more is stopped with 503
+        #[arg(long, default_value_t = 512, value_name = "MB")]
+        max_query_memory: usize,
+        /// Seconds a client has to send a whole request (plus 1 s per 256 KiB of body); slower ones get 408
+        #[arg(long, default_value_t = 10, value_name = "SECS")]
+        request_timeout: u64,
+        /// Connections one client address may hold open at once; more get 503
+        #[arg(long, default_value_t = 64, value_name = "N")]
+        max_connections_per_client: usize,
     },
     /// Print each extracted fact with its sentence, rule and confidence
     #[command(after_help = "Examples:\n  realpolitik explain data/samples/000_70de5bca808cd6d9.txt\n  realpolitik explain --format json data/samples/ | jq -c '.facts[] | {type, rule, confidence}'")]
@@ -298,11 +307,10 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 /// One query over the store, results on stdout (shared by `query`, `table` and `stats`).
 fn run_query(store: &StoreArg, q: &str, format: ResultFormat, width: WidthOpts) -> Result<ExitCode> {
     let path = store.path();
-    let st = store::open_existing(&path)?;
+    // Read-only: runs beside `ingest` or `serve` (sees the store as it was at open).
+    let st = store::open_read_only(&path)?;
     let out = BufWriter::new(std::io::stdout().lock());
-    let r = realpolitik::query::run_with(&st, q, format, width.width(), out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())));
-    store::release(&path);
-    r?;
+    realpolitik::query::run_with(&st, q, format, width.width(), out).and_then(|mut o| o.flush().map_err(|e| realpolitik::Error::Query(e.to_string())))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -334,7 +342,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats { store, format, width } => run_query(&store, realpolitik::query::tables::stats_sparql(), format, width),
         Command::Export { store, format, graph, output } => {
             let path = store.path();
-            let st = store::open_existing(&path)?;
+            let st = store::open_read_only(&path)?;
             let r = match &output {
                 Some(f) => {
                     let file = std::fs::File::create(f).with_context(|| format!("{}: cannot create", f.display()))?;
@@ -342,17 +350,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => realpolitik::export::export(&st, format, graph.as_deref(), BufWriter::new(std::io::stdout().lock())).map(|mut w| w.flush()),
             };
-            store::release(&path);
             r?.context("writing the export")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { store, bind, allow_updates, token, timeout, max_results, allow_service } => {
+        Command::Serve {
+            store,
+            bind,
+            allow_updates,
+            token,
+            timeout,
+            max_results,
+            allow_service,
+            max_query_memory,
+            request_timeout,
+            max_connections_per_client,
+        } => {
             if allow_updates && token.as_deref().is_none_or(|t| t.trim().is_empty()) {
                 bail!("--allow-updates needs a bearer token: --token TOKEN or REALPOLITIK_TOKEN");
             }
             let path = store.path();
-            let st = store::open(&path)?;
-            store::ensure_ontology(&st)?;
+            // A read-only server can also share the store with a running ingest: then it
+            // serves the store as it was at start.
+            let (st, owned) = match store::open(&path) {
+                Ok(st) => (st, true),
+                Err(e) if !allow_updates && path.join("CURRENT").exists() => {
+                    eprintln!("realpolitik: {e:#}\nrealpolitik: serving it read-only, as it is now (restart to see later writes)");
+                    (store::open_read_only(&path)?, false)
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if owned {
+                store::ensure_ontology(&st)?;
+            }
             let cfg = realpolitik::serve::ServeConfig {
                 bind,
                 allow_updates,
@@ -360,9 +389,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 timeout: Duration::from_secs(timeout.max(1)),
                 max_results,
                 allow_service,
+                max_query_memory: max_query_memory.max(1).saturating_mul(1024 * 1024),
+                request_timeout: Duration::from_secs(request_timeout.max(1)),
+                max_connections_per_client: max_connections_per_client.max(1),
+                read_only_store: !owned,
             };
             let r = realpolitik::serve::serve(st, cfg);
-            store::release(&path);
+            if owned {
+                store::release(&path);
+            }
             r?;
             Ok(ExitCode::SUCCESS)
         }

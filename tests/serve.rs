@@ -743,3 +743,149 @@ fn independent_python_client() {
     assert!(out.status.success(), "python client failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("all checks passed"), "{stdout}\n{stderr}");
 }
+
+// ---- Issue 14: hostile requests (D1-D4, D12) ----
+
+/// A store with `n` quads in one graph, enough to make cross products explode.
+fn with_quads(n: usize) -> impl FnOnce(&Store) {
+    move |store: &Store| {
+        let g = GraphName::NamedNode(ex("big"));
+        let quads: Vec<Quad> =
+            (0..n).map(|i| Quad::new(ex(&format!("n{i}")), ex("v"), Literal::from(i as i64), g.clone())).collect();
+        store.extend(quads).unwrap();
+    }
+}
+
+fn post_query(server: &Server, query: &str) -> Resp {
+    request(server.addr(), "POST", "/query", &[("Content-Type", "application/sparql-query")], query.as_bytes())
+}
+
+#[test]
+fn d1_deeply_nested_queries_are_400_not_an_abort() {
+    let server = Server::start(ServeConfig::default());
+    let deep = format!("SELECT * WHERE {{{}?s ?p ?o{}}}", "{".repeat(10_000), "}".repeat(10_000));
+    let r = post_query(&server, &deep);
+    assert_eq!(r.status, 400, "{r:?}");
+    assert!(r.text().contains("nested more than"), "{r:?}");
+    assert_eq!(r.text().lines().count(), 1, "one line: {r:?}");
+    let unions = format!("SELECT * WHERE {{ {{?s ?p ?o}} {} }}", "UNION {?s ?p ?o} ".repeat(50_000));
+    let r = post_query(&server, &unions);
+    assert_eq!(r.status, 400, "{r:?}");
+    let r = post_query(&server, "SELECT * WHERE { { { ?s ?p ?o } } UNION { ?s ?p ?o } } LIMIT 1");
+    assert_eq!(r.status, 200, "ordinary nesting still works: {r:?}");
+    assert_eq!(server.query("ASK {}", "").status, 200, "the server is still up");
+}
+
+#[test]
+fn d2_timed_out_queries_stop_instead_of_piling_up() {
+    let config = ServeConfig { timeout: Duration::from_secs(1), ..ServeConfig::default() };
+    let server = Server::start_with(config, with_quads(500));
+    // Before the fix each of these ran on after its 503; from the fifth on, every query got
+    // "earlier queries that timed out are still stopping".
+    let q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }";
+    for i in 0..7 {
+        let r = post_query(&server, q);
+        assert_eq!(r.status, 503, "query {i}: {r:?}");
+        assert!(r.text().contains("query timed out after 1 s"), "query {i}: {r:?}");
+    }
+    assert_eq!(server.query("ASK {}", "").status, 200);
+}
+
+#[test]
+fn d3_a_query_over_its_memory_budget_is_stopped() {
+    let config = ServeConfig {
+        max_query_memory: 64 * 1024 * 1024,
+        timeout: Duration::from_secs(120),
+        ..ServeConfig::default()
+    };
+    let server = Server::start_with(config, with_quads(1000));
+    let r = post_query(&server, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?i");
+    assert_eq!(r.status, 503, "{r:?}");
+    assert!(r.text().contains("--max-query-memory (64 MB)"), "{r:?}");
+    // Within budget, queries are answered as before.
+    let r = server.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c }", "");
+    assert_eq!(r.status, 200, "{r:?}");
+}
+
+/// A connection to `addr` from another loopback address, so the per-client cap of the
+/// tricklers does not apply to the probe from 127.0.0.1.
+fn connect_from(source: &str, addr: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    socket.bind(&source.parse::<SocketAddr>().unwrap().into())?;
+    socket.connect(&addr.into())?;
+    Ok(socket.into())
+}
+
+fn read_status(stream: &mut TcpStream) -> Option<u16> {
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    text.split(' ').nth(1).and_then(|s| s.parse().ok())
+}
+
+#[test]
+fn d4_trickling_clients_do_not_lock_others_out() {
+    let config = ServeConfig {
+        request_timeout: Duration::from_secs(3),
+        max_connections_per_client: 8,
+        ..ServeConfig::default()
+    };
+    let server = Server::start(config);
+    let addr = server.addr();
+    // 260 sockets from 127.0.0.2, each sending the start of a request and then nothing more.
+    let mut tricklers = Vec::new();
+    for _ in 0..260 {
+        if let Ok(mut s) = connect_from("127.0.0.2:0", addr) {
+            let _ = s.write_all(b"G");
+            tricklers.push(s);
+        }
+    }
+    assert!(tricklers.len() >= 200, "could open only {} sockets", tricklers.len());
+    // While they hang on, another client is answered.
+    for _ in 0..3 {
+        let r = server.query("ASK {}", "");
+        assert_eq!(r.status, 200, "probe while tricklers are connected: {r:?}");
+    }
+    // Those over the per-client cap were refused at once, the others cut at the deadline.
+    let statuses: Vec<Option<u16>> = tricklers
+        .iter_mut()
+        .map(|s| {
+            s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+            let _ = s.write_all(b"E");
+            read_status(s)
+        })
+        .collect();
+    let refused = statuses.iter().filter(|s| **s == Some(503)).count();
+    let cut = statuses.iter().filter(|s| **s == Some(408)).count();
+    assert!(refused >= 200, "{refused} refused: {statuses:?}");
+    assert!((1..=8).contains(&cut), "{cut} cut at the request deadline: {statuses:?}");
+    assert_eq!(server.query("ASK {}", "").status, 200);
+}
+
+#[test]
+fn d12_oversized_and_stalled_requests_get_answers() {
+    let config = ServeConfig { request_timeout: Duration::from_secs(2), ..ServeConfig::default() };
+    let server = Server::start(config);
+    let long = format!("/query?query={}", "a".repeat(70_000));
+    let r = request(server.addr(), "GET", &long, &[], b"");
+    assert_eq!(r.status, 414, "{r:?}");
+    let big_header = "x".repeat(40_000);
+    let r = request(server.addr(), "GET", "/query?query=ASK%7B%7D", &[("X-Big", &big_header)], b"");
+    assert_eq!(r.status, 431, "{r:?}");
+    // A GET a little over 8 KB is fine.
+    let q = format!("ASK {{ FILTER(\"{}\" != \"\") }}", "b".repeat(9_000));
+    assert_eq!(server.query(&q, "").status, 200);
+    // A huge declared body is refused before it is read.
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s.write_all(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 10000000000\r\n\r\nASK").unwrap();
+    assert_eq!(read_status(&mut s), Some(413));
+    // A body that stalls is cut at the request deadline, well before a minute.
+    let started = Instant::now();
+    let mut s = TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s.write_all(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 1000\r\n\r\nASK").unwrap();
+    assert_eq!(read_status(&mut s), Some(408));
+    assert!(started.elapsed() < Duration::from_secs(50), "{:?}", started.elapsed());
+    assert_eq!(server.query("ASK {}", "").status, 200);
+}

@@ -32,6 +32,7 @@ pub fn run<W: Write>(store: &Store, query: &str, format: ResultFormat, out: W) -
 
 /// [`run`], with the width rule for `--format table`.
 pub fn run_with<W: Write>(store: &Store, query: &str, format: ResultFormat, width: TableWidth, mut out: W) -> Result<W> {
+    syntax::check_nesting(query)?;
     let mut prepared = syntax::evaluator().parse_query(query).map_err(|e| syntax::describe(query, &e))?;
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();

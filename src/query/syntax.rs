@@ -489,3 +489,148 @@ mod tests {
         assert!(!near("ASK", "AS") && !near("SELECT", "DELETE") && !near("BIND", "BY"));
     }
 }
+
+/// Deepest nesting of `{`, `(` and `[` a query or update may have. The parser and the
+/// evaluator recurse once per level, and a few thousand levels overflow a thread's stack
+/// (an abort, not an error: issue 14, D1); real queries stay far below this.
+pub const MAX_NESTING: usize = 128;
+
+/// Most groups and operators (`{`, UNION, OPTIONAL, MINUS, `||`, `&&`, arithmetic, comparison,
+/// path `/` and `|`) one query may hold. A chain of them, though flat in the text, becomes a
+/// tree as deep as the chain is long, and building, optimising and dropping that tree recurse
+/// (some 2 KB of stack per link): 10,000 UNIONs overflow an 8 MB stack.
+pub const MAX_OPERATORS: usize = 2_000;
+
+/// Refuse text nested deeper than [`MAX_NESTING`], or with more than [`MAX_OPERATORS`],
+/// before any recursive parser sees it. A linear scan that skips strings, IRIs, comments,
+/// variables and names, so what they hold does not count.
+pub fn check_nesting(text: &str) -> Result<(), SyntaxError> {
+    let b = text.as_bytes();
+    let (mut i, mut depth, mut line, mut line_start) = (0usize, 0usize, 1usize, 0usize);
+    let mut operators = 0usize;
+    let name_byte = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b':' | b'.') || c >= 0x80;
+    while i < b.len() {
+        if operators > MAX_OPERATORS {
+            return Err(SyntaxError {
+                message: format!(
+                    "more than {MAX_OPERATORS} groups and operators (UNION, OPTIONAL, ||, +, …); split the query"
+                ),
+                line: None,
+                column: None,
+            });
+        }
+        match b[i] {
+            b'?' | b'$' | b'@' => {
+                i += 1;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'-') || b[i] >= 0x80) {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                let start = i;
+                while i < b.len() && name_byte(b[i]) {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                if ["UNION", "OPTIONAL", "MINUS"].iter().any(|k| word.eq_ignore_ascii_case(k)) {
+                    operators += 1;
+                }
+            }
+            b'|' | b'&' | b'/' | b'*' | b'+' | b'-' | b'=' | b'>' | b'!' | b'^' => {
+                operators += 1;
+                i += 1;
+            }
+            b'\n' => {
+                line += 1;
+                line_start = i + 1;
+                i += 1;
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                if b[i..].starts_with(&[q, q, q]) {
+                    i += 3;
+                    while i < b.len() && !b[i..].starts_with(&[q, q, q]) {
+                        if b[i] == b'\n' {
+                            line += 1;
+                            line_start = i + 1;
+                        }
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 3;
+                } else {
+                    i += 1;
+                    while i < b.len() && b[i] != q && b[i] != b'\n' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                    i += 1;
+                }
+            }
+            b'<' => {
+                // An IRI if a '>' closes it before a character IRIs cannot hold; else less-than.
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'>' && b[j] > 0x20 && !b"<\"{}|^`".contains(&b[j]) {
+                    j += 1;
+                }
+                if j < b.len() && b[j] == b'>' {
+                    i = j + 1;
+                } else {
+                    operators += 1;
+                    i += 1;
+                }
+            }
+            c @ (b'{' | b'(' | b'[') => {
+                operators += usize::from(c == b'{');
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let column = text.get(line_start..i).map_or(0, |s| s.chars().count()) + 1;
+                    return Err(SyntaxError {
+                        message: format!(
+                            "nested more than {MAX_NESTING} levels deep (brackets, braces, parentheses) at line {line}, column {column}; flatten the query"
+                        ),
+                        line: Some(line),
+                        column: Some(column),
+                    });
+                }
+                i += 1;
+            }
+            b'}' | b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::{MAX_NESTING, MAX_OPERATORS, check_nesting};
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("SELECT * WHERE {{{}?s ?p ?o{}}}", "{".repeat(10_000), "}".repeat(10_000));
+        let e = check_nesting(&deep).unwrap_err();
+        assert!(e.message.contains(&format!("nested more than {MAX_NESTING} levels")), "{e}");
+        let ok = format!("SELECT * WHERE {{{}?s ?p ?o{}}}", "{".repeat(50), "}".repeat(50));
+        assert!(check_nesting(&ok).is_ok());
+        // Brackets in strings, IRIs and comments do not count.
+        let quoted = format!("SELECT * WHERE {{ ?s ?p \"{}\" }} # {}", "{".repeat(500), "(".repeat(500));
+        assert!(check_nesting(&quoted).is_ok());
+        assert!(check_nesting(&format!("SELECT * WHERE {{ ?s ?p ({}) }}", "(".repeat(200))).is_err());
+    }
+
+    #[test]
+    fn long_operator_chains_are_refused() {
+        let unions = format!("SELECT * WHERE {{ {{?s ?p ?o}} {} }}", "UNION {?s ?p ?o} ".repeat(10_000));
+        assert!(check_nesting(&unions).unwrap_err().message.contains(&MAX_OPERATORS.to_string()));
+        let ors = format!("SELECT * WHERE {{ ?s ?p ?o FILTER(?o {}) }}", "|| ?s ".repeat(10_000));
+        assert!(check_nesting(&ors).is_err());
+        let names = format!("SELECT * WHERE {{ ?s rp:a-b-c ?union ; <http://x/a-b/c> \"{}\" }}", "-".repeat(9_000));
+        assert!(check_nesting(&names).is_ok(), "hyphens in names, IRIs and strings are not operators");
+    }
+}

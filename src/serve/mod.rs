@@ -9,9 +9,11 @@
 //!
 //! Safe by default: read-only, per-query timeout, result cap (answers cut at `max_results`
 //! carry `X-Realpolitik-Truncated: true`), no SERVICE, CORS open for reads from any page.
-//! One thread per connection (oxhttp); the store is shared, each query reads a snapshot.
+//! One thread per connection (see `conn`: whole-request deadlines, a per-client connection cap)
+//! and one per query (a timeout, a memory budget); the store is shared, each query reads a snapshot.
 
 mod auth;
+mod conn;
 mod describe;
 mod gsp;
 mod http;
@@ -21,7 +23,6 @@ mod sparql;
 
 use crate::error::{Error, Result};
 use http::{Fail, Reply, bytes, empty, header, text};
-use oxhttp::Server;
 use oxhttp::model::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCEPT, ALLOW, AUTHORIZATION,
@@ -44,10 +45,12 @@ const INDEX_HTML: &str = include_str!("index.html");
 const QUERY_BODY_LIMIT: u64 = 16 * 1024 * 1024;
 /// Largest RDF or article body read (as the CLI's input limit).
 const DATA_BODY_LIMIT: u64 = 64 * 1024 * 1024;
-/// Connections served at once; more wait in the kernel's accept queue.
-const MAX_CONNECTIONS: usize = 256;
-/// Idle keep-alive connections and stalled clients are dropped after this.
+/// Connections open at once, from all clients; more get 503 at once (see `conn`).
+const MAX_CONNECTIONS: usize = 1024;
+/// A client that does not read its answer for this long is dropped.
 const SOCKET_TIMEOUT: Duration = Duration::from_secs(60);
+/// The `Server` header.
+const SERVER_NAME: &str = concat!("realpolitik/", env!("CARGO_PKG_VERSION"));
 
 /// How `serve` runs. The CLI fills it from flags; `Default` is the safe, read-only setup.
 #[derive(Debug, Clone)]
@@ -64,6 +67,15 @@ pub struct ServeConfig {
     pub max_results: usize,
     /// Whether SERVICE (and LOAD in updates) may be used.
     pub allow_service: bool,
+    /// Heap one query (or update) may hold, in bytes; over it, evaluation stops with 503.
+    pub max_query_memory: usize,
+    /// A request's line, headers and body must arrive within this (plus 1 s per 256 KiB of
+    /// body); slower clients get 408, so trickling connections cannot pile up.
+    pub request_timeout: Duration,
+    /// Connections one client address may hold open; more get 503 at once.
+    pub max_connections_per_client: usize,
+    /// The store was opened read-only (beside a running ingest): nothing to flush at the end.
+    pub read_only_store: bool,
 }
 
 impl Default for ServeConfig {
@@ -75,6 +87,10 @@ impl Default for ServeConfig {
             timeout: Duration::from_secs(30),
             max_results: 100_000,
             allow_service: false,
+            max_query_memory: 512 * 1024 * 1024,
+            request_timeout: Duration::from_secs(10),
+            max_connections_per_client: 64,
+            read_only_store: false,
         }
     }
 }
@@ -153,7 +169,8 @@ impl ServerHandle {
             eprintln!("realpolitik serve: a cancelled query is still stopping at shutdown; not waiting longer");
         }
         let store = self.shared.store.write().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(store) = store {
+        // A read-only store (serving beside an ingest) has nothing to flush.
+        if let Some(store) = store.filter(|_| !self.shared.config.read_only_store) {
             store.flush().map_err(|e| Error::Store { path: "store".into(), message: format!("flush at shutdown: {e}") })?;
         }
         Ok(())
@@ -187,6 +204,12 @@ pub fn spawn(store: Store, config: ServeConfig) -> Result<ServerHandle> {
     if config.timeout.is_zero() {
         return Err(Error::input("--timeout", "must be more than 0 seconds"));
     }
+    if config.request_timeout.is_zero() {
+        return Err(Error::input("--request-timeout", "must be more than 0 seconds"));
+    }
+    if config.max_connections_per_client == 0 {
+        return Err(Error::input("--max-connections-per-client", "must be at least 1"));
+    }
     let addrs = resolve(&config.bind)?;
     let shared = Arc::new(Shared {
         config,
@@ -198,29 +221,27 @@ pub fn spawn(store: Store, config: ServeConfig) -> Result<ServerHandle> {
         workers: Arc::default(),
     });
 
-    // oxhttp binds inside `spawn` and does not report the port, so port 0 is resolved here
-    // to a free port first; a rare race with another process is retried.
-    let wants_any_port = addrs.iter().all(|a| a.port() == 0);
-    let attempts = if wants_any_port { 5 } else { 1 };
-    let mut last_error = None;
-    for _ in 0..attempts {
-        let addrs = if wants_any_port { vec![free_port(addrs[0])?] } else { addrs.clone() };
-        let handler_state = Arc::clone(&shared);
-        let mut server = Server::new(move |request| handle(&handler_state, request))
-            .with_global_timeout(SOCKET_TIMEOUT)
-            .with_max_concurrent_connections(MAX_CONNECTIONS)
-            .with_server_name(concat!("realpolitik/", env!("CARGO_PKG_VERSION")))
-            .map_err(|e| Error::Network(format!("server name: {e}")))?;
-        for addr in &addrs {
-            server = server.bind(*addr);
-        }
-        match server.spawn() {
-            Ok(_listening) => return Ok(ServerHandle { shared, addr: addrs[0], stopped: false }),
-            Err(e) => last_error = Some((addrs[0], e)),
-        }
+    let limits = conn::Limits {
+        request_timeout: shared.config.request_timeout,
+        per_client: shared.config.max_connections_per_client,
+        max_connections: MAX_CONNECTIONS,
+        max_body: DATA_BODY_LIMIT,
+        write_timeout: SOCKET_TIMEOUT,
+    };
+    let mut listeners = Vec::new();
+    for addr in &addrs {
+        let listener = TcpListener::bind(addr).map_err(|e| Error::Network(format!("cannot listen on {addr}: {e}")))?;
+        let local = listener.local_addr().map_err(|e| Error::Network(format!("cannot listen on {addr}: {e}")))?;
+        listeners.push((listener, local));
     }
-    let (addr, e) = last_error.map_or_else(|| (addrs[0], "no address".to_string()), |(a, e)| (a, e.to_string()));
-    Err(Error::Network(format!("cannot listen on {addr}: {e}")))
+    let addr = listeners[0].1;
+    for (listener, local) in listeners {
+        let handler_state = Arc::clone(&shared);
+        let handler: Arc<conn::Handler> = Arc::new(move |request: &mut Request<Body>| handle(&handler_state, request));
+        conn::spawn(listener, limits.clone(), SERVER_NAME, handler)
+            .map_err(|e| Error::Network(format!("cannot start the listener on {local}: {e}")))?;
+    }
+    Ok(ServerHandle { shared, addr, stopped: false })
 }
 
 fn resolve(bind: &str) -> Result<Vec<SocketAddr>> {
@@ -233,12 +254,6 @@ fn resolve(bind: &str) -> Result<Vec<SocketAddr>> {
         return Err(Error::input(bind, "resolves to no address"));
     }
     Ok(addrs)
-}
-
-fn free_port(addr: SocketAddr) -> Result<SocketAddr> {
-    TcpListener::bind(addr)
-        .and_then(|l| l.local_addr())
-        .map_err(|e| Error::Network(format!("cannot listen on {addr}: {e}")))
 }
 
 /// Serve until SIGINT / SIGTERM, then shut down gracefully (see [`ServerHandle::shutdown`]).

@@ -27,6 +27,9 @@ const MAX_WORKERS: usize = 256;
 /// core and much memory, and nobody waits for its answer.
 const MAX_ABANDONED: usize = 4;
 
+/// Stack of each query thread.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
 /// `default-graph-uri` / `named-graph-uri` (or `using-…` for updates) protocol parameters.
 #[derive(Debug, Default, Clone)]
 pub struct DatasetParams {
@@ -84,6 +87,7 @@ struct Answer {
 pub fn query(shared: &Shared, store: Store, query: &str, dataset: &DatasetParams, accept: Option<&str>) -> Reply {
     let config = &shared.config;
     let token = CancellationToken::new();
+    crate::query::syntax::check_nesting(query).map_err(|e| Fail::bad_request(format!("malformed query: {e}")))?;
     let mut prepared = evaluator(&token)?
         .parse_query(query)
         .map_err(|e| Fail::bad_request(format!("malformed query: {}", crate::query::syntax::describe(query, &e))))?;
@@ -98,16 +102,21 @@ pub fn query(shared: &Shared, store: Store, query: &str, dataset: &DatasetParams
     let max_results = config.max_results;
     let allow_service = config.allow_service;
     let timeout = config.timeout;
+    let max_memory = config.max_query_memory;
     let (sender, receiver) = mpsc::sync_channel(1);
     let worker_token = token.clone();
     let job = spawn_worker(shared, &token, move || {
-        let outcome = prepared
-            .on_store(&store)
-            .execute()
-            .map_err(|e| evaluation_failure(e, &worker_token, timeout, allow_service))
-            .and_then(|results| {
-                serialise(results, accept.as_deref(), max_results, &worker_token, timeout, allow_service)
-            });
+        let (outcome, exceeded) = crate::memory::with_budget(max_memory, &worker_token, || {
+            prepared
+                .on_store(&store)
+                .execute()
+                .map_err(|e| evaluation_failure(e, &worker_token, timeout, allow_service))
+                .and_then(|results| {
+                    serialise(results, accept.as_deref(), max_results, &worker_token, timeout, allow_service)
+                })
+        });
+        // Over the budget, the evaluator stopped on the cancelled token: say why.
+        let outcome = if exceeded { Err(out_of_memory("query", max_memory)) } else { outcome };
         // The handler may have given up (timeout): nobody is listening then.
         let _ = sender.send(outcome);
     })?;
@@ -196,7 +205,9 @@ fn spawn_worker(shared: &Shared, token: &CancellationToken, job: impl FnOnce() +
     }
     let state = Arc::new(Mutex::new(JobState::Running));
     let (thread_state, thread_workers) = (Arc::clone(&state), Arc::clone(workers));
-    let spawned = std::thread::Builder::new().name("realpolitik sparql".into()).spawn(move || {
+    // A known, large stack: the parser is bounded by `check_nesting`, but evaluation and
+    // dropping of long operator chains recurse too (virtual memory: only used pages count).
+    let spawned = std::thread::Builder::new().name("realpolitik sparql".into()).stack_size(WORKER_STACK).spawn(move || {
         job();
         let mut state = thread_state.lock().unwrap_or_else(|e| e.into_inner());
         if *state == JobState::Abandoned {
@@ -218,6 +229,17 @@ fn timed_out(what: &str, timeout: Duration) -> Fail {
     Fail::new(
         StatusCode::SERVICE_UNAVAILABLE,
         format!("{what} timed out after {} s (the server's --timeout)", seconds(timeout)),
+    )
+}
+
+/// Over `--max-query-memory`: the evaluation was stopped (an update rolled back).
+fn out_of_memory(what: &str, budget: usize) -> Fail {
+    Fail::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "{what} stopped: it needed more than the server's --max-query-memory ({} MB); narrow it (more specific patterns, LIMIT, no ORDER BY over large results)",
+            budget / (1024 * 1024)
+        ),
     )
 }
 
@@ -369,6 +391,7 @@ pub fn graph_serializer(format: RdfFormat) -> Result<RdfSerializer, Fail> {
 pub fn update(shared: &Shared, store: Store, update: &str, using: &DatasetParams) -> Reply {
     let config = &shared.config;
     let token = CancellationToken::new();
+    crate::query::syntax::check_nesting(update).map_err(|e| Fail::bad_request(format!("malformed update: {e}")))?;
     let mut prepared = evaluator(&token)?
         .parse_update(update)
         .map_err(|e| Fail::bad_request(format!("malformed update: {}", crate::query::syntax::describe(update, &e))))?;
@@ -384,9 +407,13 @@ pub fn update(shared: &Shared, store: Store, update: &str, using: &DatasetParams
 
     let timeout = config.timeout;
     let allow_service = config.allow_service;
+    let max_memory = config.max_query_memory;
     let (sender, receiver) = mpsc::sync_channel(1);
+    let worker_token = token.clone();
     let job = spawn_worker(shared, &token, move || {
-        let _ = sender.send(prepared.on_store(&store).execute());
+        let (outcome, exceeded) =
+            crate::memory::with_budget(max_memory, &worker_token, || prepared.on_store(&store).execute());
+        let _ = sender.send(if exceeded { Err(None) } else { outcome.map_err(Some) });
     })?;
     let outcome = match receiver.recv_timeout(timeout) {
         Ok(outcome) => outcome,
@@ -412,11 +439,12 @@ pub fn update(shared: &Shared, store: Store, update: &str, using: &DatasetParams
     };
     match outcome {
         Ok(()) => Ok(text(StatusCode::OK, "update applied")),
+        Err(None) => Err(out_of_memory("update", max_memory)),
         Err(_) if token.is_cancelled() => Err(Fail::new(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("update timed out after {} s and was rolled back", seconds(timeout)),
         )),
-        Err(e) => Err(update_failure(e, allow_service)),
+        Err(Some(e)) => Err(update_failure(e, allow_service)),
     }
 }
 

@@ -72,19 +72,85 @@ pub fn open_existing(path: &Path) -> Result<Store> {
     open(path)
 }
 
+/// Open an existing store read-only, for commands that only read (`query`, `table`, `stats`,
+/// `export`). Takes no lock, so it works while `ingest` or `serve` holds the store: it sees
+/// the store as it was when opened (RocksDB's read-only mode replays the log up to then; data
+/// written later is not seen). Writes nothing, not even the owner note, so never call
+/// [`release`] after it.
+pub fn open_read_only(path: &Path) -> Result<Store> {
+    if !path.join("CURRENT").exists() {
+        return open_existing(path);
+    }
+    let mut last = String::new();
+    // A writer may be switching log or manifest files at that very moment: retry briefly.
+    for attempt in 0..5 {
+        match Store::open_read_only(path) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = e.to_string(),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100 * (attempt + 1)));
+    }
+    Err(Error::Store { path: path.display().to_string(), message: format!("cannot open read-only: {last}") })
+}
+
 /// Drop the owner note when a process is done with the store.
 pub fn release(path: &Path) {
     let _ = std::fs::remove_file(path.join(OWNER_FILE));
 }
 
-/// (Re)load the embedded ontology into its own named graph, in one transaction.
+/// (Re)load the embedded ontology into its own named graph, in one transaction, but only if
+/// the graph differs from it: rewriting an unchanged graph would give its blank nodes new
+/// labels (exports of an untouched store would change) and needs write access.
 pub fn ensure_ontology(store: &Store) -> Result<()> {
     let quads = rdf::ontology_quads()?;
     let g = NamedNodeRef::new_unchecked(vocab::ONTOLOGY_GRAPH);
+    if ontology_is_current(store, &quads)? {
+        return Ok(());
+    }
     let mut tx = store.start_transaction().map_err(store_err)?;
     tx.clear_graph(GraphNameRef::NamedNode(g)).map_err(store_err)?;
     tx.extend(quads.iter());
     tx.commit().map_err(store_err)
+}
+
+/// Whether the ontology graph holds exactly `quads`. Blank nodes are compared as "a blank
+/// node" (their labels differ from load to load), which a change of the ontology text would not
+/// escape unless it only rewired blank nodes among themselves.
+pub fn ontology_is_current(store: &Store, quads: &[Quad]) -> Result<bool> {
+    use oxigraph::model::{NamedOrBlankNode, Term};
+    let g = NamedNodeRef::new_unchecked(vocab::ONTOLOGY_GRAPH);
+    let key = |q: &Quad| {
+        let s = match &q.subject {
+            NamedOrBlankNode::BlankNode(_) => "_".to_string(),
+            other => other.to_string(),
+        };
+        let o = match &q.object {
+            Term::BlankNode(_) => "_".to_string(),
+            other => other.to_string(),
+        };
+        (s, q.predicate.to_string(), o)
+    };
+    let mut stored = Vec::new();
+    for q in store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g))) {
+        stored.push(key(&q.map_err(store_err)?));
+        if stored.len() > quads.len() {
+            return Ok(false);
+        }
+    }
+    // Read the embedded quads back through an in-memory store, so literals are normalised the
+    // way the store normalises them ("1.0"^^xsd:decimal).
+    let mem = Store::new().map_err(store_err)?;
+    mem.extend(quads.iter().cloned()).map_err(store_err)?;
+    let mut embedded = Vec::new();
+    for q in mem.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g))) {
+        embedded.push(key(&q.map_err(store_err)?));
+    }
+    // The parsed text may state a triple twice; the store holds it once.
+    stored.sort_unstable();
+    stored.dedup();
+    embedded.sort_unstable();
+    embedded.dedup();
+    Ok(stored == embedded)
 }
 
 fn store_err(e: impl std::fmt::Display) -> Error {
