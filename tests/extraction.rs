@@ -1110,3 +1110,45 @@ fn sanction_conjoined_predicate_shares_subject() {
     assert!(has(&ex, "Q20", RU), "{:?}", sanction_pairs(&ex));
     assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == RU), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn recognise_hyphen_particle_continues_a_name() {
+    // recognise.hyphen-particle: "Karim al-Masri" is one person, and the inverted speaker.
+    let ex = run("\"The report is an invented story meant to hide their own failures,\" said Karim al-Masri, an aide to the opposition leader.");
+    let sp = speakers(&ex);
+    assert_eq!(sp.len(), 1, "{sp:?}");
+    assert_eq!(sp[0].0, "Karim al-Masri");
+}
+
+#[test]
+fn sanction_agent_of_a_participle_is_not_the_subject() {
+    // sanction.agent-not-subject: "the draft, written by X, bans ...": X drafted, the council imposes.
+    let ex = run("The Security Council imposed an arms embargo on South Sudan. The draft, written by the United States, also bans travel by South Sudanese generals.");
+    assert!(has(&ex, "Q37470", "Q958"), "{:?}", sanction_pairs(&ex));
+    assert!(!sanction_pairs(&ex).iter().any(|(a, _)| a == US), "{:?}", sanction_pairs(&ex));
+    // The subject before a by-agent still imposes.
+    let ex = run("Japan, backed by the United States, froze the assets of North Korean banks.");
+    assert!(has(&ex, "Q17", KP), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn statement_outlet_anaphor_is_no_speaker() {
+    // statement.outlet-anaphor: "the Russian news agency said" does not carry over to the Kremlin.
+    let ex = run("The Kremlin said on Monday it would answer the new measures. Moscow has stopped the shipments of rifles to the rebels for now, the Russian news agency said.");
+    assert!(!speakers(&ex).iter().any(|(_, q)| q.contains("stopped the shipments")), "{:?}", speakers(&ex));
+    // An institution's own anaphor still carries over.
+    let ex = run("The Russian Foreign Ministry criticised the decision on Monday. The new measures will only hurt ordinary people in both countries, the ministry said.");
+    assert!(speakers(&ex).iter().any(|(_, q)| q.contains("hurt ordinary people")), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn modality_intentions_are_not_measures() {
+    // An intention ("will pursue", "plans to") is not yet a sanction.
+    let ex = run("Seoul will pursue unilateral sanctions against North Korean shipping firms.");
+    assert!(sanction_pairs(&ex).is_empty(), "{:?}", sanction_pairs(&ex));
+    let ex = run("The European Union plans to impose sanctions on Iranian drone makers.");
+    assert!(sanction_pairs(&ex).is_empty(), "{:?}", sanction_pairs(&ex));
+    // The measure itself still counts.
+    let ex = run("The European Union imposed sanctions on Iranian drone makers.");
+    assert!(has(&ex, EU, IR), "{:?}", sanction_pairs(&ex));
+}

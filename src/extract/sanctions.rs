@@ -544,7 +544,9 @@ fn glued_state(doc: &Doc, prev: &Mention, cur: &Mention) -> bool {
     matches!(gap, "" | "'s" | "’s") && p.kind == ActorKind::State && c.kind != ActorKind::State && c.country.is_some() && c.country == p.qid
 }
 
-/// A mention right after "on", "against", "to" ... is an object, not a subject.
+/// A mention right after "on", "against", "to" ... is an object, not a subject. Rule
+/// sanction.agent-not-subject: nor is one after "by" ("the resolution, drafted by X, bans ...":
+/// X is the agent of the participle, the resolution's act is its author's in the discourse).
 fn object_of_prep(doc: &Doc, c: &Clause, m: &Mention) -> bool {
     let k = c.tok_of(m);
     let mut j = k;
@@ -555,7 +557,7 @@ fn object_of_prep(doc: &Doc, c: &Clause, m: &Mention) -> bool {
     j > 0
         && matches!(
             c.word(j - 1),
-            "on" | "against" | "with" | "targeting" | "from" | "into" | "at" | "in" | "of" | "for" | "to" | "over" | "about" | "under" | "toward" | "towards" | "between" | "among" | "across" | "within" | "like" | "including"
+            "on" | "against" | "with" | "by" | "targeting" | "from" | "into" | "at" | "in" | "of" | "for" | "to" | "over" | "about" | "under" | "toward" | "towards" | "between" | "among" | "across" | "within" | "like" | "including"
         )
 }
 

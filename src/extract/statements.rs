@@ -236,6 +236,10 @@ fn anaphor(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Option
             // "the ministry", "the foreign ministry", "the Swiss federal council": up to two
             // lower-case modifiers between the article and the noun.
             let det = (k.saturating_sub(3)..k).rev().take_while(|&d| d == k - 1 || c.word(d + 1).chars().next().is_some_and(char::is_lowercase)).find(|&d| c.word(d) == "the")?;
+            // Rule statement.outlet-anaphor: "the Russian news agency said" is an outlet.
+            if (det + 1..k).any(|d| x.words.outlet_modifiers.contains(c.word(d))) {
+                return None;
+            }
             anaphor_np(doc, c, det, w, st)
         }
         _ => None,

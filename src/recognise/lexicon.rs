@@ -220,6 +220,10 @@ pub struct StatementTriggers {
     /// Nouns that refer back to the last institutional speaker ("the ministry said").
     #[serde(default)]
     pub anaphors: Vec<String>,
+    /// Words that make an anaphoric noun an outlet ("the Russian news agency said"): never a
+    /// speaker (ANNOTATION R3), so no carry-over to the last institution.
+    #[serde(default)]
+    pub outlet_modifiers: Vec<String>,
     /// Role nouns of an unnamed spokesperson ("a representative of X said"): resolved to the
     /// person of the article whose role holds the same noun, else to X itself.
     #[serde(default)]

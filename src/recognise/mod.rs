@@ -944,7 +944,10 @@ fn find_names(
             let w = toks[j].text;
             let cap = toks[j].is_capitalised();
             let particle = PARTICLES.contains(&w) && toks.get(j + 1).is_some_and(|n| n.is_capitalised());
-            if cap || particle {
+            // Rule recognise.hyphen-particle: "Karim al-Masri", "Abdel Fattah el-Sisi": a particle
+            // joined to a capitalised surname by a hyphen continues the name.
+            let joined = w.split_once('-').is_some_and(|(p, rest)| PARTICLES.contains(&p) && rest.chars().next().is_some_and(char::is_uppercase));
+            if cap || particle || joined {
                 j += 1;
             } else {
                 break;
