@@ -1152,3 +1152,24 @@ fn modality_intentions_are_not_measures() {
     let ex = run("The European Union imposed sanctions on Iranian drone makers.");
     assert!(has(&ex, EU, IR), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn statement_short_fragment_is_the_speakers_clause() {
+    // statement.short-fragment: a few quoted words inside the clause are not a quotation of their own.
+    let ex = run("The foreign minister of Norway, Ola Berg, dismissed the reports about the arms deliveries as rumours \"with no basis whatsoever.\"");
+    let sp = speakers(&ex);
+    assert_eq!(sp.len(), 1, "{sp:?}");
+    assert!(sp[0].1.starts_with("the reports about the arms deliveries"), "{sp:?}");
+    // A long quotation stays the quotation.
+    let ex = run("Ola Berg, the foreign minister of Norway, said the reports were \"rumours with no basis whatsoever in any fact we know of.\"");
+    assert!(speakers(&ex).iter().any(|(_, q)| q.starts_with("rumours with no basis")), "{:?}", speakers(&ex));
+}
+
+#[test]
+fn known_leaders_act_for_their_state() {
+    // persons.tsv: a leader named with a bare title still acts for the state.
+    let ex = run("President Obama said on Monday he had expanded sanctions against Syria.");
+    assert!(has(&ex, US, "Q858"), "{:?}", sanction_pairs(&ex));
+    let ex = run("Chancellor Scholz announced an export ban on dual-use goods to Belarus.");
+    assert!(has(&ex, "Q183", "Q184"), "{:?}", sanction_pairs(&ex));
+}

@@ -132,7 +132,20 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
                     para_speaker = Some(sp);
                     last_quote_speaker = Some(sp);
                     remember(doc, &mut st, sp);
-                    if words >= 4 {
+                    // Rule statement.short-fragment: "X slammed the claims as a lie “from start
+                    // to finish”": a few quoted words inside the speaker's own clause are no
+                    // quotation of their own; the statement is the clause from the verb on.
+                    let verb_before = found.and_then(|(_, v)| v).filter(|&v| c.toks[v].span.end <= q.start);
+                    let fragment = verb_before.filter(|&v| (3..6).contains(&words) && rule == "statement.direct" && c.tok_at(q.start) >= v + 4 && !x.words.quote_only.contains(c.word(v)));
+                    if let Some(v) = fragment {
+                        let from = c.toks[if c.word(v + 1) == "that" { v + 2 } else { v + 1 }].span.start;
+                        let end = c.span.end.max(q.end);
+                        let clause = doc.text[from..end].trim().trim_end_matches(['.', '”', '"', ' ']).trim_end_matches(['.', ',']);
+                        let clause = clause.replace(['“', '”', '"'], "");
+                        push(doc, c, sp, clean_quote(&clause), false, "statement.short-fragment", 0.7);
+                        used_verbs.push(v);
+                        done_quote = true;
+                    } else if words >= 4 {
                         let conf = if rule == "statement.direct" { 0.9 } else { 0.7 };
                         let rule = if tail == Some(q.start) && rule == "statement.direct-continued" { "statement.open-quote" } else { rule };
                         push(doc, c, sp, clean_quote(&doc.text[q.start..q.end]), true, rule, conf);
