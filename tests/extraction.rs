@@ -1173,3 +1173,12 @@ fn known_leaders_act_for_their_state() {
     let ex = run("Chancellor Scholz announced an export ban on dual-use goods to Belarus.");
     assert!(has(&ex, "Q183", "Q184"), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn statement_definite_title_over_relative_clause_and_recent_holder() {
+    // statement.relative-skip: "the president, who ..., said"; statement.definite-recent: of
+    // two presidents, the one mentioned last; a vice president is not "the president".
+    let ex = run("President Ivan Petrov of Norway met President Kari Lund of Finland. Vice President Ola Berg of Norway stayed home. Lund later spoke alone. The president, who did not take questions, said the talks \"went better than anyone in the room expected.\"");
+    let sp = speakers(&ex);
+    assert!(sp.iter().any(|(s, q)| s == "Kari Lund" && q.starts_with("went better")), "{sp:?}");
+}

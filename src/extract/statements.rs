@@ -16,7 +16,7 @@
 //! - `statement.reported`, `statement.reported-final`, `statement.reported-adding`,
 //!   `statement.according-to`: reported speech.
 
-use super::{Clause, Extractor, evidence};
+use super::{Clause, Extractor, between, evidence};
 use crate::model::{ActorKind, Span, Statement};
 use crate::recognise::{Doc, Form, Mention};
 use crate::text;
@@ -476,6 +476,14 @@ fn definite_title(x: &Extractor, doc: &Doc, c: &Clause, k: usize) -> Option<usiz
     if j == 0 {
         return None;
     }
+    // Rule statement.relative-skip: "the president, who did not take questions, said": a
+    // relative clause between commas stands between the title and its verb.
+    let gap_before = |i: usize| between(doc, c.toks[i - 1].span.end, c.toks[i].span.start);
+    if gap_before(j).trim() == "," {
+        if let Some(w) = (j.saturating_sub(14)..j - 1).rev().find(|&i| i > 0 && matches!(c.word(i), "who" | "which") && gap_before(i).trim() == ",") {
+            return title_person(x, doc, c, w - 1);
+        }
+    }
     title_person(x, doc, c, j - 1)
 }
 
@@ -511,13 +519,28 @@ fn title_person(x: &Extractor, doc: &Doc, c: &Clause, t: usize) -> Option<usize>
             })
             .collect()
     };
-    let mut cands = people(&|r: &str| r.split(|ch: char| !ch.is_alphanumeric()).any(|w| w == title) || r.split(|ch: char| !(ch.is_alphanumeric() || ch == '-')).any(|w| w == title));
+    // "the president" is not the vice president: a title word after vice/deputy/former is another office.
+    let holds_title = |r: &str| {
+        let words: Vec<&str> = r.split(|ch: char| !(ch.is_alphanumeric() || ch == '-')).filter(|w| !w.is_empty()).collect();
+        let plain = |i: usize| i == 0 || !matches!(words[i - 1], "vice" | "deputy" | "former" | "ex" | "acting");
+        words.iter().enumerate().any(|(i, w)| (*w == title || w.split('-').any(|p| p == title)) && plain(i))
+    };
+    let mut cands = people(&holds_title);
     // Rule statement.definite-role: a noun that covers titles ("diplomat": foreign minister,
     // ambassador) when no one holds the noun itself.
     if cands.is_empty() {
         if let Some(titles) = covers {
             cands = people(&|r: &str| titles.iter().any(|t| r.contains(t.as_str())));
         }
+    }
+    if cands.len() > 1 {
+        // Rule statement.definite-recent: with several holders, "the president" is the one
+        // mentioned last before the sentence.
+        let start = c.span.start;
+        let last = |i: usize| doc.mentions.iter().filter(|m| m.actor == i && m.span.end <= start).map(|m| m.span.start).max();
+        let mut ranked: Vec<(usize, usize)> = cands.iter().filter_map(|&i| last(i).map(|p| (p, i))).collect();
+        ranked.sort();
+        return ranked.last().map(|&(_, i)| i);
     }
     (cands.len() == 1).then(|| cands[0])
 }
