@@ -1182,3 +1182,13 @@ fn statement_definite_title_over_relative_clause_and_recent_holder() {
     let sp = speakers(&ex);
     assert!(sp.iter().any(|(s, q)| s == "Kari Lund" && q.starts_with("went better")), "{sp:?}");
 }
+
+#[test]
+fn sanction_fronted_adverbial_is_its_own_part() {
+    // sanction.fronted-adverbial: the regime named in "Amid claims ..., " keeps its own parties.
+    let ex = run("Amid claims that Belarus is trying to weaken the UN's sanctions regime against Iran, the South Korean government slapped sanctions targeting the drone trade between Belarus and Iran.");
+    let pairs = sanction_pairs(&ex);
+    assert!(pairs.contains(&("Q37470".to_string(), IR.to_string())), "{pairs:?}");
+    assert!(!pairs.contains(&("Q37470".to_string(), "Q184".to_string())), "{pairs:?}");
+    assert!(pairs.contains(&("Q884".to_string(), "Q184".to_string())), "{pairs:?}");
+}

@@ -25,33 +25,44 @@ const LOCATION_CUES: &[&[&str]] = &[&["located", "in"], &["based", "in"], &["des
 /// Words that open an adverbial clause with its own subject and verb ("after the UK joined ...").
 const SUBORDINATORS: &[&str] = &["after", "as", "while", "when", "because", "since", "whereas", "before", "until"];
 
+/// Openers of a fronted adverbial phrase ("Amid ..., X imposed ...").
+const FRONTED: &[&str] = &["amid", "despite", "following", "after", "before", "since", "while", "as", "when", "because", "although", "though", "with"];
+
 /// Rule sanction.sub-clause: "X announced sanctions on Y after Z joined W in sanctioning V": an
 /// adverbial clause with a party as its subject and a finite verb is an act of its own; the
 /// sentence is cut there and each part read alone (the evidence stays the sentence). Empty when
 /// the sentence is one act (the clause itself is read, without copying its tokens).
 pub(super) fn acts<'a>(x: &Extractor, doc: &Doc<'a>, c: &Clause<'a>) -> Vec<Clause<'a>> {
     let n = c.toks.len();
-    let mut cuts = Vec::new();
-    for k in 2..n.saturating_sub(2) {
-        if !SUBORDINATORS.contains(&c.word(k)) {
-            continue;
-        }
-        let mut j = k + 1;
+    // A party at token `j` (after "the"/"its"/"their") followed by a finite verb.
+    let subject_verb_at = |mut j: usize| -> bool {
         while matches!(c.word(j), "the" | "its" | "their") {
             j += 1;
         }
-        let Some(start) = c.toks.get(j).map(|t| t.span.start) else { continue };
-        let Some(m) = c.mentions.iter().find(|m| m.span.start == start) else { continue };
+        let Some(start) = c.toks.get(j).map(|t| t.span.start) else { return false };
+        let Some(m) = c.mentions.iter().find(|m| m.span.start == start) else { return false };
         let mut v = c.tok_at(m.span.end);
         if doc.text[m.span.end..].starts_with("'s") || doc.text[m.span.end..].starts_with("’s") {
-            continue;
+            return false;
         }
-        while matches!(c.word(v), "has" | "have" | "had" | "also" | "then" | "later" | "itself" | "first" | "already") {
+        while matches!(c.word(v), "government" | "authorities" | "administration" | "cabinet")
+            || matches!(c.word(v), "has" | "have" | "had" | "also" | "then" | "later" | "itself" | "first" | "already" | "on" | "recently") || c.word(v).ends_with("day") && v > 0 {
             v += 1;
         }
         let w = c.word(v);
-        let finite = w.len() > 3 && w.ends_with("ed") || matches!(w, "is" | "are" | "was" | "were" | "will" | "said" | "says" | "took" | "began" | "sent" | "made" | "put" | "froze") || x.words.strong.contains(w);
-        if finite {
+        w.len() > 3 && w.ends_with("ed") || matches!(w, "is" | "are" | "was" | "were" | "will" | "said" | "says" | "took" | "began" | "sent" | "made" | "put" | "froze" | "slapped") || x.words.strong.contains(w)
+    };
+    let mut cuts = Vec::new();
+    // Rule sanction.fronted-adverbial: "Amid claims that X undermines the UN's sanctions, the
+    // government imposed ...": a fronted phrase up to the comma before the main clause's
+    // subject and verb is read as its own part.
+    if FRONTED.contains(&c.word(0)) {
+        if let Some(k) = (3..n.saturating_sub(2)).find(|&k| between(doc, c.toks[k - 1].span.end, c.toks[k].span.start).trim() == "," && subject_verb_at(k)) {
+            cuts.push(k);
+        }
+    }
+    for k in 2..n.saturating_sub(2) {
+        if SUBORDINATORS.contains(&c.word(k)) && subject_verb_at(k + 1) && cuts.last().is_none_or(|&p| p < k) {
             cuts.push(k);
         }
     }
