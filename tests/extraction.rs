@@ -1192,3 +1192,14 @@ fn sanction_fronted_adverbial_is_its_own_part() {
     assert!(!pairs.contains(&("Q37470".to_string(), "Q184".to_string())), "{pairs:?}");
     assert!(pairs.contains(&("Q884".to_string(), "Q184".to_string())), "{pairs:?}");
 }
+
+#[test]
+fn sanction_subject_to_with_adverb_and_possessive_subject() {
+    // sanction.subject-to-adverb: "X is also subject to UN sanctions": X is the target, not an imposer.
+    // sanction.possessive-subject: "Iran's ... agency" with no named target stands for Iran.
+    let ex = run("Canada imposed sanctions on three Chinese firms on Monday. Iran's defence industries agency is also subject to UN Security Council sanctions.");
+    let pairs = sanction_pairs(&ex);
+    assert!(pairs.contains(&("Q37470".to_string(), IR.to_string())), "{pairs:?}");
+    assert!(!pairs.iter().any(|(a, _)| a == IR), "{pairs:?}");
+    assert!(!pairs.contains(&("Q37470".to_string(), CN.to_string())), "{pairs:?}");
+}

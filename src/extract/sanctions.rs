@@ -169,7 +169,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         }
     }
     // "X is subject to sanctions": X is the target, not the imposer.
-    let subject_to = (1..n).find(|&k| c.word(k) == "subject" && c.word(k + 1) == "to" && BE.contains(&c.word(k - 1)));
+    // Rule sanction.subject-to-adverb: "X is also / already / still subject to sanctions".
+    let be_before = |k: usize| BE.contains(&c.word(k - 1)) || k >= 2 && matches!(c.word(k - 1), "also" | "already" | "still" | "now" | "currently" | "likewise") && BE.contains(&c.word(k - 2));
+    let subject_to = (1..n).find(|&k| c.word(k) == "subject" && c.word(k + 1) == "to" && be_before(k));
     // "... to impose costs": an infinitive takes its agent from the discourse.
     let infinitive = verb > 0 && c.word(verb - 1) == "to";
     // Rule sanction.by-agent: "the sanctions imposed by X" names its imposer; the clause subject
@@ -258,9 +260,17 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     // "X is subject to sanctions", "Y was sanctioned by X": the subject is the target.
     if passive || subject_to.is_some() {
         let subj_end = c.toks[subject_to.unwrap_or(verb)].span.start;
+        let before_targets = targets.len();
         for m in c.mentions.iter().filter(|m| m.span.end <= subj_end) {
             if !possessive(doc, m) {
                 push_target(doc, c, m, &mut targets, &ctx.article);
+            }
+        }
+        // Rule sanction.possessive-subject: "Iran's missile agency was sanctioned": with no
+        // named target of its own, the owner state stands for it.
+        if targets.len() == before_targets {
+            if let Some(m) = c.mentions.iter().find(|m| m.span.end <= subj_end && possessive(doc, m) && doc.ex.actors[m.actor].kind == ActorKind::State).copied() {
+                push_target(doc, c, &m, &mut targets, &ctx.article);
             }
         }
     }
