@@ -1203,3 +1203,14 @@ fn sanction_subject_to_with_adverb_and_possessive_subject() {
     assert!(!pairs.iter().any(|(a, _)| a == IR), "{pairs:?}");
     assert!(!pairs.contains(&("Q37470".to_string(), CN.to_string())), "{pairs:?}");
 }
+
+#[test]
+fn sanction_complainant_is_the_target() {
+    // sanction.complainant-target: a reaction to a measure with no target of its own.
+    let ex = run("The United States imposed sanctions on Russian banks on Monday. Brazil's President Ana Costa on Tuesday denounced the US sanctions as an attack on the rights of her country.");
+    assert!(has(&ex, US, "Q155"), "{:?}", sanction_pairs(&ex));
+    // A named target wins over the complainant.
+    let ex = run("Brazil condemned the US sanctions on Venezuela.");
+    assert!(has(&ex, US, "Q717"), "{:?}", sanction_pairs(&ex));
+    assert!(!has(&ex, US, "Q155"), "{:?}", sanction_pairs(&ex));
+}

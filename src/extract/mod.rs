@@ -64,6 +64,7 @@ pub(crate) struct Words {
     pub agent_participles: FxHashSet<String>,
     pub target_links: FxHashSet<String>,
     pub possessive_pronouns: FxHashSet<String>,
+    pub reactions: FxHashSet<String>,
     /// Transfer phrase lists, split into words once.
     pub hypothetical: Phrases,
     pub possession: Phrases,
@@ -166,6 +167,7 @@ impl Extractor {
             agent_participles: set(&t.sanction.agent_participles),
             target_links: set(&t.sanction.target_links),
             possessive_pronouns: set(&t.sanction.possessive_pronouns),
+            reactions: set(&t.sanction.reaction_verbs),
             hypothetical: phrases(&t.transfer.hypothetical),
             possession: phrases(&t.transfer.possession_cues),
             beneficiary: set(&t.transfer.beneficiary_verbs),

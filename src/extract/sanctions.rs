@@ -308,6 +308,30 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             }
         }
     }
+    // Rule sanction.complainant-target: "Turkey's president denounced the US sanctions": a
+    // measure with no target, the object of a reaction by a party of another state, targets
+    // that party's state.
+    if let Some((m0, _, _)) = measure {
+        if targets.is_empty() {
+            let ms = c.toks[m0].span.start;
+            if let Some(r) = (0..m0).find(|&k| x.words.reactions.contains(&c.lower[k])) {
+                let rs = c.toks[r].span.start;
+                let imp: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
+                let subj = c.mentions.iter().filter(|m| m.span.end <= rs && !object_of_prep(doc, c, m)).last().copied();
+                if let Some(m) = subj.filter(|m| m.span.end <= ms) {
+                    let q = state_of(doc, m.actor);
+                    if q.is_some() && !imp.contains(&q) {
+                        if let Some(sm) = c.mentions.iter().find(|o| o.span.end <= rs && doc.ex.actors[o.actor].kind == ActorKind::State && doc.ex.actors[o.actor].qid == q).copied() {
+                            push_target(doc, c, &sm, &mut targets, &ctx.article);
+                        } else if let Some(sm) = doc.gaz.state_actor_by_qid(q.as_deref().unwrap_or("")) {
+                            let a = doc.ex.intern(sm);
+                            targets.push(a);
+                        }
+                    }
+                }
+            }
+        }
+    }
     let mut imposer_states: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
     // Rule sanction.not-self: a state does not sanction its own people. When every target
     // belongs to the subject found ("the country imposed a travel ban on Russian officials",

@@ -139,6 +139,10 @@ pub struct SanctionTriggers {
     /// Possessive pronouns that refer the measure back to the clause subject ("their sanctions").
     #[serde(default)]
     pub possessive_pronouns: Vec<String>,
+    /// Verbs of reacting to a measure ("Turkey denounced the US sanctions"): with no target
+    /// named, the one who reacts is the target.
+    #[serde(default)]
+    pub reaction_verbs: Vec<String>,
     /// The fallback imposer of a sanctions regime with no imposer in reach, when the article names
     /// it (the UN Security Council).
     #[serde(default)]
