@@ -1214,3 +1214,15 @@ fn sanction_complainant_is_the_target() {
     assert!(has(&ex, US, "Q717"), "{:?}", sanction_pairs(&ex));
     assert!(!has(&ex, US, "Q155"), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn transfer_defeat_object_is_not_moved() {
+    // transfer.defeat-object: what a system is built to destroy is not part of the transfer.
+    let ex = run("Egypt signed a deal with Moscow to buy the Tor-M2, a Russian-made air defense system designed to destroy aircraft, cruise, and ballistic missiles at short range.");
+    let t = transfers(&ex);
+    assert!(t.iter().any(|(s, r, c)| s == RU && r == "Q79" && c == "AirDefense"), "{t:?}");
+    assert!(!t.iter().any(|(_, _, c)| c == "Missile"), "{t:?}");
+    // Quoted text before the weapon does not break the reading (multi-byte quotation marks).
+    let ex = run("Germany delivered “Patriot” systems to Ukraine to shoot down Russian cruise missiles.");
+    assert!(!transfers(&ex).iter().any(|(_, _, c)| c == "Missile"), "{:?}", transfers(&ex));
+}

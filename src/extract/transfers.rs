@@ -605,6 +605,17 @@ fn item_weapons(doc: &Doc, c: &Clause, all: &[WeaponMention]) -> Vec<WeaponMenti
         if t.non_item_heads.contains(&next_word) {
             continue;
         }
+        // Rule transfer.defeat-object: "designed to destroy aircraft, cruise and ballistic
+        // missiles": the weapons a system defeats, within a short list after the verb.
+        let lead = &doc.text[c.span.start..w.span.start];
+        let lead = lead.rsplit([';', ':', '(', '“', '"']).next().unwrap_or(lead);
+        let back: Vec<String> = lead.split_whitespace().rev().take(7).map(|x| x.trim_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase()).collect();
+        if let Some(p) = back.iter().position(|b| t.defeat_verbs.contains(b)) {
+            let list_only = p <= 4 && !back[..p].iter().any(|b| matches!(b.as_str(), "to" | "for" | "with" | "from" | "by" | "the" | "that" | "which"));
+            if list_only {
+                continue;
+            }
+        }
         // "(WMD)", "(UAVs)": an acronym restating the weapon just named.
         if doc.text[..w.span.start].ends_with('(') {
             continue;

@@ -165,6 +165,10 @@ pub struct TransferTriggers {
     /// Heads after a weapon word that make it a modifier, not a transferred item ("missile programs").
     #[serde(default)]
     pub non_item_heads: Vec<String>,
+    /// Verbs whose object is what a system defeats, not what is moved ("designed to destroy
+    /// cruise and ballistic missiles", "to shoot down drones").
+    #[serde(default)]
+    pub defeat_verbs: Vec<String>,
     /// Item nouns whose "for" phrase lists what they serve ("munitions for air defense systems").
     #[serde(default)]
     pub for_heads: Vec<String>,
