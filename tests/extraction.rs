@@ -1226,3 +1226,15 @@ fn transfer_defeat_object_is_not_moved() {
     let ex = run("Germany delivered “Patriot” systems to Ukraine to shoot down Russian cruise missiles.");
     assert!(!transfers(&ex).iter().any(|(_, _, c)| c == "Missile"), "{:?}", transfers(&ex));
 }
+
+#[test]
+fn sanction_it_subject_measure_object_and_tally() {
+    // sanction.pronoun-subject: "Canada said it had added ...": "it" is Canada.
+    // sanction.measure-object: the target is the object of the measure, after the verb's object.
+    let ex = run("Canada said Friday it had added 12 more entities to its list of firms targeted by asset-freeze sanctions on Iran.");
+    assert!(has(&ex, CA, IR), "{:?}", sanction_pairs(&ex));
+    // "in total" is a tally, not a reason that ends the target list.
+    let ex = run("Canada imposed sanctions on Iran on Monday. The sanctions list now comprises 80 entities and 40 individuals in total, including six Chinese entities and one Malaysian entity, it said.");
+    assert!(has(&ex, CA, CN), "{:?}", sanction_pairs(&ex));
+    assert!(has(&ex, CA, "Q833"), "{:?}", sanction_pairs(&ex));
+}

@@ -183,9 +183,12 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     // "we have decided on ...": a pronoun subject stands between any earlier name and the verb.
     let pronoun_subject = pronoun_before_verb(c, verb);
     // "Obama said he had expanded sanctions": he/she is the person named before in the sentence.
-    if pronoun_subject && has_verb && imposers.is_empty() && matches!(pronoun_word(c, verb), "he" | "she") {
+    // Rule sanction.pronoun-subject: "Canada said it had added ...": "it" is the party named
+    // before it in the sentence (a person for he/she, a state or body for it).
+    if pronoun_subject && has_verb && imposers.is_empty() && matches!(pronoun_word(c, verb), "he" | "she" | "it") {
         let vs = c.toks[verb].span.start;
-        let person = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::Person && can_impose(doc, m)).last().copied();
+        let personal = pronoun_word(c, verb) != "it";
+        let person = c.mentions.iter().filter(|m| m.span.end <= vs && (doc.ex.actors[m.actor].kind == ActorKind::Person) == personal && can_impose(doc, m) && !object_of_prep(doc, c, m) && !possessive(doc, m)).last().copied();
         if let Some(a) = person.and_then(|m| imposer_actor_mut(doc, m)) {
             imposers.push(a);
             rule = "sanction.pronoun-subject";
@@ -287,6 +290,17 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             continue;
         }
         push_target(doc, c, &m, &mut targets, &ctx.article);
+    }
+    // Rule sanction.measure-object: "added 12 entities to its list of firms targeted by
+    // sanctions on Iran": when the verb's object names no party, the measure's own object does.
+    if let Some((_, m1, _)) = measure {
+        if targets.is_empty() && matches!(c.word(m1), "on" | "against" | "targeting") && c.toks[m1].span.end > region_start {
+            for m in target_phrase(x, doc, c, c.toks[m1].span.end) {
+                if !by_zone.is_some_and(|(a, b)| m.span.start >= a && m.span.end <= b) {
+                    push_target(doc, c, &m, &mut targets, &ctx.article);
+                }
+            }
+        }
     }
     // "anti-Russian sanctions": the demonym glued to the measure names its target.
     if let Some((m0, _, _)) = measure {
@@ -658,7 +672,9 @@ fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Menti
             let linked = x.words.target_links.contains(prev) || for_group;
             let range = w == "to" && from_open;
             let location = w == "in" && is_location_in(c, k);
-            if !(linked || range || location) {
+            // "80 entities in total, including ...": a tally, no reason.
+            let tally = w == "in" && matches!(c.word(k + 1), "total" | "all");
+            if !(linked || range || location || tally) {
                 in_reason = true;
             }
         }
