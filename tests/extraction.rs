@@ -1238,3 +1238,20 @@ fn sanction_it_subject_measure_object_and_tally() {
     assert!(has(&ex, CA, CN), "{:?}", sanction_pairs(&ex));
     assert!(has(&ex, CA, "Q833"), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn transfer_restricted_is_no_transfer() {
+    // transfer.restricted: a transfer word under a prohibition is what is stopped.
+    let ex = run("Ottawa will introduce new restrictions on the export of engines to Belarus.");
+    assert!(transfers(&ex).is_empty(), "{:?}", transfers(&ex));
+    let ex = run("The new law forbids buying military equipment from Russia.");
+    assert!(transfers(&ex).is_empty(), "{:?}", transfers(&ex));
+    // The restriction is an export control of its own; a victim after "used" is no target.
+    let ex = run("Ottawa will introduce additional restrictions on the export of parts found in Iranian drones.");
+    assert!(has(&ex, CA, IR), "{:?}", sanction_pairs(&ex));
+    let ex = run("Canada imposed restrictions on the export of chemicals to Iranian firms, used in weapons fired against Ukraine.");
+    assert!(!has(&ex, CA, UA), "{:?}", sanction_pairs(&ex));
+    // A plain delivery still counts.
+    let ex = run("Germany delivered tanks to Ukraine last week.");
+    assert_eq!(transfers(&ex).len(), 1, "{:?}", transfers(&ex));
+}

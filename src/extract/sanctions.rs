@@ -8,7 +8,7 @@ use crate::recognise::{Doc, Form, Mention};
 /// Words that end the target phrase and start a reason ("for their part in ...").
 const REASON: &[&str] = &[
     "for", "over", "because", "due", "after", "following", "amid", "which", "that", "who", "as", "in",
-    "since", "while", "whose", "when", "to",
+    "since", "while", "whose", "when", "to", "used", "using",
 ];
 
 /// Quantity words before a group of targets ("seven Russian officials").

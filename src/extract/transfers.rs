@@ -45,6 +45,15 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             if inside_weapon(k) || possession.any_at(c, k) {
                 return None;
             }
+            // Rule transfer.restricted: "restrictions on the export of W", "forbids buying W".
+            let tt = &doc.gaz.triggers.transfer;
+            let mut j = k;
+            while j > 0 && matches!(c.word(j - 1), "the" | "a" | "an" | "any" | "all" | "arms" | "weapons" | "military" | "further" | "future" | "new") {
+                j -= 1;
+            }
+            if j > 0 && tt.prohibit_verbs.iter().any(|p| p == c.word(j - 1)) || j > 1 && c.word(j - 1) == "on" && tt.restriction_nouns.iter().any(|p| p == c.word(j - 2)) {
+                return None;
+            }
             // "the unlawful transfer of arms", "the supply of tanks": a noun, not the verb.
             let prev = if k > 0 { c.word(k - 1) } else { "" };
             let nominal = x.words.tnouns.contains(w)

@@ -169,6 +169,12 @@ pub struct TransferTriggers {
     /// cruise and ballistic missiles", "to shoot down drones").
     #[serde(default)]
     pub defeat_verbs: Vec<String>,
+    /// Nouns and verbs of prohibition: "restrictions on the export of W", "bans the sale of W",
+    /// "forbids buying W" name what is stopped, not a transfer (rule transfer.restricted).
+    #[serde(default)]
+    pub restriction_nouns: Vec<String>,
+    #[serde(default)]
+    pub prohibit_verbs: Vec<String>,
     /// Item nouns whose "for" phrase lists what they serve ("munitions for air defense systems").
     #[serde(default)]
     pub for_heads: Vec<String>,
