@@ -1255,3 +1255,15 @@ fn transfer_restricted_is_no_transfer() {
     let ex = run("Germany delivered tanks to Ukraine last week.");
     assert_eq!(transfers(&ex).len(), 1, "{:?}", transfers(&ex));
 }
+
+#[test]
+fn transfer_carrier_in_subject_is_not_the_goods() {
+    // transfer.carrier-subject: the airlifters deliver; the air defense system is delivered.
+    let ex = run("Four Chinese Y-20 airlifters landed at the main airport in Belgrade on Friday, reportedly delivering the HQ-9 air defense system to Serbia.");
+    let t = transfers(&ex);
+    assert!(t.iter().any(|(s, r, c)| s == CN && r == "Q403" && c == "AirDefense"), "{t:?}");
+    assert!(!t.iter().any(|(_, _, c)| c == "Aircraft"), "{t:?}");
+    // Goods before the verb with nothing after it are still the goods.
+    let ex = run("Chinese Y-20 airlifters were delivered to Serbia on Friday.");
+    assert!(transfers(&ex).iter().any(|(_, _, c)| c == "Aircraft"), "{:?}", transfers(&ex));
+}

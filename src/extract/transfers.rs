@@ -127,7 +127,13 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     // to that trigger when its frame is complete; when its one party contradicts the chosen
     // frame's direction, they belong to neither.
     let mut groups: Vec<((usize, Dir, Frame), Vec<WeaponMention>)> = vec![(chosen, Vec::new())];
+    // Rule transfer.carrier-subject: "six Y-20 airlifters landed ..., delivering the FK-3 to
+    // Serbia": with goods after a giving verb, a weapon in its subject is the carrier.
+    let object_goods = chosen.1 == Dir::Give && wtok.iter().any(|&p| p > chosen.0);
     for (w, &p) in weapons.iter().zip(&wtok) {
+        if object_goods && p + 3 < chosen.0 && !frames.iter().any(|f| f.0 < p) {
+            continue;
+        }
         let own = frames.iter().filter(|f| f.0 < p).max_by_key(|f| f.0).copied();
         let target = match own {
             Some(f) if f.0 != chosen.0 => {
