@@ -1267,3 +1267,15 @@ fn transfer_carrier_in_subject_is_not_the_goods() {
     let ex = run("Chinese Y-20 airlifters were delivered to Serbia on Friday.");
     assert!(transfers(&ex).iter().any(|(_, _, c)| c == "Aircraft"), "{:?}", transfers(&ex));
 }
+
+#[test]
+fn transfer_reduced_participle_user() {
+    // transfer.reduced-user: "Russian attacks using Iranian drones": Russia uses them, not the
+    // subject that reports the attacks.
+    let ex = run("Ukraine has reported a spate of Russian attacks using Iranian-made Shahed-136 drones in recent weeks.");
+    assert_eq!(transfers(&ex), vec![(IR.to_string(), RU.to_string(), "Drone".to_string())]);
+    // A gerund's own subject, and the origin after "from".
+    let ex = run("The UK has issued a statement in response to Russia using weapons sourced from North Korea against Ukraine.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == KP && r == RU), "{:?}", transfers(&ex));
+    assert!(!transfers(&ex).iter().any(|(_, r, _)| r == UK), "{:?}", transfers(&ex));
+}

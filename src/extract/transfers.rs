@@ -315,6 +315,20 @@ fn frame(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &Ctx, v: usize, dir: Dir
             party(doc, m, c, &ctx.article)
         })
     };
+    // Rule transfer.reduced-user: "Russian attacks using Iranian drones": a participle after a
+    // noun has that noun's owner as its user (a demonym or state right before it), never the
+    // clause subject ("Ukraine has reported ...").
+    if dir == Dir::Receive && c.word(v).ends_with("ing") && v >= 2 && !matches!(c.word(v - 1), "been" | "is" | "are" | "was" | "were" | "be" | "by" | "of" | "for" | "and" | "also" | "still" | "not" | "in" | "from") {
+        let head_start = c.toks[v - 1].span.start;
+        // "in response to Russia using W": the gerund's own subject, else the noun's owner.
+        let subject = c.mentions.iter().find(|m| m.span.end == c.toks[v - 1].span.end && m.form != Form::Demonym).copied();
+        let owner = subject.or_else(|| c.mentions.iter().find(|m| m.span.end <= head_start && between(doc, m.span.end, head_start).trim().is_empty()).copied());
+        let owner = owner.filter(|m| doc.ex.actors[m.actor].kind == ActorKind::State).and_then(|m| party(doc, &m, c, &ctx.article));
+        let Some(r) = owner else { return None };
+        let from_preps = t.from_preps.clone();
+        let supplier = after_prep(&from_preps, doc);
+        return Some((supplier, Some(r), "transfer.reduced-user"));
+    }
     // The subject: the last acting party before the verb that is not the object of a preposition.
     // "Russia has ignored U.N. resolutions and used W": the second of two conjoined verbs shares
     // the subject of the first, so the first candidate counts, not the last.
