@@ -1279,3 +1279,15 @@ fn transfer_reduced_participle_user() {
     assert!(transfers(&ex).iter().any(|(s, r, _)| s == KP && r == RU), "{:?}", transfers(&ex));
     assert!(!transfers(&ex).iter().any(|(_, r, _)| r == UK), "{:?}", transfers(&ex));
 }
+
+#[test]
+fn sanction_under_phrase_and_victim() {
+    // sanction.fronted-adverbial with "under": the complying state is not a new target.
+    let ex = run("The Security Council imposed new sanctions on North Korea on Monday. Under the new sanctions, China will cut its coal imports by half.");
+    assert!(!has(&ex, "Q37470", CN), "{:?}", sanction_pairs(&ex));
+    assert!(has(&ex, "Q37470", KP), "{:?}", sanction_pairs(&ex));
+    // sanction.victim: the victim of the targets' war is no target.
+    let ex = run("Canada imposed export controls on Russian firms. Our work on export controls has been critical to ensure the invasion of Ukraine fails.");
+    assert!(has(&ex, CA, RU), "{:?}", sanction_pairs(&ex));
+    assert!(!has(&ex, CA, UA), "{:?}", sanction_pairs(&ex));
+}

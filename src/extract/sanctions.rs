@@ -26,7 +26,7 @@ const LOCATION_CUES: &[&[&str]] = &[&["located", "in"], &["based", "in"], &["des
 const SUBORDINATORS: &[&str] = &["after", "as", "while", "when", "because", "since", "whereas", "before", "until"];
 
 /// Openers of a fronted adverbial phrase ("Amid ..., X imposed ...").
-const FRONTED: &[&str] = &["amid", "despite", "following", "after", "before", "since", "while", "as", "when", "because", "although", "though", "with"];
+const FRONTED: &[&str] = &["amid", "despite", "under", "following", "after", "before", "since", "while", "as", "when", "because", "although", "though", "with"];
 
 /// Rule sanction.sub-clause: "X announced sanctions on Y after Z joined W in sanctioning V": an
 /// adverbial clause with a party as its subject and a finite verb is an act of its own; the
@@ -682,7 +682,16 @@ fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Menti
             from_open = true;
         }
         for m in c.mentions.iter().filter(|m| m.span.start >= tok.span.start && m.span.start < tok.span.end) {
-            if !in_reason {
+            // Rule sanction.victim: "Russia's invasion of Ukraine": Ukraine is no target.
+            let mut j = k;
+            while j > 0 && c.word(j - 1) == "the" {
+                j -= 1;
+            }
+            let cue = |len: usize| j >= len && {
+                let phrase = (j - len..j).map(|i| c.word(i)).collect::<Vec<_>>().join(" ");
+                doc.gaz.triggers.sanction.victim_cues.iter().any(|v| *v == phrase)
+            };
+            if !in_reason && !(cue(1) || cue(2)) {
                 out.push(*m);
             }
             seen_target = true;

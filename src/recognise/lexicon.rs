@@ -143,6 +143,9 @@ pub struct SanctionTriggers {
     /// named, the one who reacts is the target.
     #[serde(default)]
     pub reaction_verbs: Vec<String>,
+    /// Phrases whose object is a victim, never a target ("Russia's invasion of Ukraine").
+    #[serde(default)]
+    pub victim_cues: Vec<String>,
     /// The fallback imposer of a sanctions regime with no imposer in reach, when the article names
     /// it (the UN Security Council).
     #[serde(default)]
