@@ -1291,3 +1291,17 @@ fn sanction_under_phrase_and_victim() {
     assert!(has(&ex, CA, RU), "{:?}", sanction_pairs(&ex));
     assert!(!has(&ex, CA, UA), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn sanction_ban_against_and_heritage_demonym() {
+    // "imposed a similar ban against X" is a measure.
+    let ex = run("The talks ended in Oslo on Monday. Russia had imposed a similar ban against US President Joe Biden in March this year.");
+    assert!(has(&ex, RU, US), "{:?}", sanction_pairs(&ex));
+    // sanction.heritage-demonym: "Indian-origin British ministers" are British.
+    let ex = run("Russia banned three Indian-origin British ministers from entering the country.");
+    assert!(has(&ex, RU, UK), "{:?}", sanction_pairs(&ex));
+    assert!(!has(&ex, RU, "Q668"), "{:?}", sanction_pairs(&ex));
+    // A ban on a practice is no sanction.
+    let ex = run("The treaty's ban on cluster munitions took effect in 2010.");
+    assert!(sanction_pairs(&ex).is_empty(), "{:?}", sanction_pairs(&ex));
+}

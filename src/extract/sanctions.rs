@@ -715,6 +715,11 @@ fn push_target(doc: &mut Doc, c: &Clause, m: &Mention, targets: &mut Vec<usize>,
     if doc.gaz.is_news_agency(&a.label) {
         return;
     }
+    // Rule sanction.heritage-demonym: "Indian-origin ministers" are of their own country.
+    let after = doc.text[m.span.end..].to_ascii_lowercase();
+    if m.form == Form::Demonym && ["-origin", "-born", "-descent", " origin", " descent", "-heritage"].iter().any(|s| after.starts_with(s)) {
+        return;
+    }
     let idx = match (a.kind, m.form) {
         (ActorKind::Igo, _) => return,
         (ActorKind::State, Form::Demonym) => match group_actor(doc, article, m, c) {
