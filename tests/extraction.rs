@@ -1305,3 +1305,10 @@ fn sanction_ban_against_and_heritage_demonym() {
     let ex = run("The treaty's ban on cluster munitions took effect in 2010.");
     assert!(sanction_pairs(&ex).is_empty(), "{:?}", sanction_pairs(&ex));
 }
+
+#[test]
+fn transfer_leadership_body_and_around_phrase() {
+    // "the French leadership" is France (generic body "leadership"); "around Ukraine" is no subject.
+    let ex = run("In essence, the French leadership is deliberately aggravating the situation around Ukraine, pumping the Kyiv regime with lethal weapons.");
+    assert!(transfers(&ex).iter().any(|(s, r, _)| s == "Q142" && r == UA), "{:?}", transfers(&ex));
+}

@@ -673,7 +673,7 @@ fn prep_object(c: &Clause, m: &Mention) -> bool {
     j > 0
         && matches!(
             c.word(j - 1),
-            "of" | "with" | "in" | "for" | "on" | "at" | "against" | "into" | "from" | "about" | "over" | "to" | "by" | "under" | "through" | "via" | "like" | "than" | "among" | "toward" | "towards"
+            "of" | "with" | "in" | "for" | "on" | "at" | "against" | "into" | "from" | "about" | "over" | "to" | "by" | "under" | "through" | "via" | "like" | "than" | "among" | "toward" | "towards" | "around" | "near" | "across" | "within" | "beyond" | "inside" | "outside" | "throughout"
         )
 }
 
