@@ -616,7 +616,7 @@ fn object_of_prep(doc: &Doc, c: &Clause, m: &Mention) -> bool {
     j > 0
         && matches!(
             c.word(j - 1),
-            "on" | "against" | "with" | "by" | "targeting" | "from" | "into" | "at" | "in" | "of" | "for" | "to" | "over" | "about" | "under" | "toward" | "towards" | "between" | "among" | "across" | "within" | "like" | "including"
+            "on" | "against" | "with" | "by" | "targeting" | "from" | "into" | "at" | "in" | "of" | "for" | "to" | "over" | "about" | "under" | "toward" | "towards" | "between" | "among" | "across" | "within" | "like" | "including" | "around" | "near" | "beyond" | "inside" | "outside" | "throughout"
         )
 }
 
