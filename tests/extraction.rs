@@ -1312,3 +1312,21 @@ fn transfer_leadership_body_and_around_phrase() {
     let ex = run("In essence, the French leadership is deliberately aggravating the situation around Ukraine, pumping the Kyiv regime with lethal weapons.");
     assert!(transfers(&ex).iter().any(|(s, r, _)| s == "Q142" && r == UA), "{:?}", transfers(&ex));
 }
+
+#[test]
+fn recognise_quoted_surname_and_listed_surnames() {
+    // recognise.quoted-surname: one capitalised word between a closing quote and a speech verb.
+    let ex = run("The talks ended on Monday. “Norway is responsible for the damage to the pipeline. That is what we have said all along,” Halvorsen wrote on Twitter.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Halvorsen" && q.starts_with("Norway is responsible")), "{:?}", speakers(&ex));
+    // A listed person named in full is known by the surname later, not as a new person;
+    // sanction.speaker-not-target: the speaker is not the measure's target.
+    let ex = run("Prime Minister Shinzo Abe said on Friday that North Korea felt the pain of the sanctions. “The sanctions must be having an impact on the regime,” Abe said.");
+    assert!(ex.actors.iter().all(|a| a.label != "Abe"), "{:?}", ex.actors.iter().map(|a| &a.label).collect::<Vec<_>>());
+    assert!(ex.sanctions.iter().all(|s| s.targets.iter().all(|&t| ex.actors[t].kind != ActorKind::Person)), "{:?}", sanction_pairs(&ex));
+}
+
+#[test]
+fn statement_asked_reports_a_request() {
+    let ex = run("UN Secretary-General Ban Ki-moon asked all countries to enforce the new resolution without delay.");
+    assert!(speakers(&ex).iter().any(|(s, q)| s == "Ban Ki-moon" && q.contains("enforce the new resolution")), "{:?}", speakers(&ex));
+}

@@ -715,6 +715,12 @@ fn push_target(doc: &mut Doc, c: &Clause, m: &Mention, targets: &mut Vec<usize>,
     if doc.gaz.is_news_agency(&a.label) {
         return;
     }
+    // Rule sanction.speaker-not-target: "“The sanctions must hurt,” Abe said": the one who
+    // speaks about the measure is not its target.
+    let next = c.toks.get(c.tok_at(m.span.end)).filter(|t| t.span.start >= m.span.end).map(|t| t.text.to_lowercase()).unwrap_or_default();
+    if doc.gaz.is_speech_verb(&next) && doc.ex.actors[m.actor].kind == ActorKind::Person {
+        return;
+    }
     // Rule sanction.heritage-demonym: "Indian-origin ministers" are of their own country.
     let after = doc.text[m.span.end..].to_ascii_lowercase();
     if m.form == Form::Demonym && ["-origin", "-born", "-descent", " origin", " descent", "-heritage"].iter().any(|s| after.starts_with(s)) {

@@ -421,6 +421,11 @@ impl Gazetteer {
         }
     }
 
+    /// A verb of saying ("said", "wrote"), lower-case.
+    pub fn is_speech_verb(&self, word: &str) -> bool {
+        self.speech_verbs.contains(word)
+    }
+
     pub fn is_news_agency(&self, label: &str) -> bool {
         self.news_agencies.contains(label)
     }
@@ -602,6 +607,17 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
 
     // 2. Persons and unlisted organisations, sentence by sentence.
     let mut persons: Vec<(String, usize)> = Vec::new(); // (surname, actor)
+    // Listed persons named in full ("Shinzo Abe") are known by their surname too.
+    for m in &mentions {
+        let a = &ex.actors[m.actor];
+        if a.kind == ActorKind::Person {
+            if let Some(sn) = a.label.rsplit(' ').next().filter(|sn| sn.chars().count() > 2 && a.label.contains(' ')) {
+                if !persons.iter().any(|(s, _)| s == sn) {
+                    persons.push((sn.to_string(), m.actor));
+                }
+            }
+        }
+    }
     let sent_toks: Vec<Vec<Token>> = sentences.iter().map(|s| text::tokens(text, s.span)).collect();
     for (s, toks) in sentences.iter().zip(&sent_toks) {
         find_names(text, s.span, toks, gaz, &mut ex, &mut mentions, &mut persons);
@@ -996,9 +1012,20 @@ fn find_names(
         // "President Obama", "Secretary Teodoro": a lone surname right after a title is a person
         // too (rule recognise.titled-surname); untitled single words stay unknown.
         let titled_surname = n == 1 && k > 0 && name_toks[0].text.chars().count() > 2 && !org_word(&name_toks[0]) && j - i == run.len();
+        // Rule recognise.quoted-surname: "“…,” Podolyak wrote": one capitalised word between a
+        // closing quotation and a speech verb is the speaker's surname.
+        let quoted_surname = n == 1
+            && k == 0
+            && j - i == 1
+            && name_toks[0].text.chars().count() > 2
+            && text[sent.start..name_span.start].trim_end().ends_with([',', '.', '!', '?', '”', '"'])
+            && text[sent.start..name_span.start].trim_end().trim_end_matches([',', '.']).ends_with(['”', '"'])
+            && toks.get(j).is_some_and(|t| gaz.speech_verbs.contains(&t.lower()))
+            && !gaz.is_news_agency(name_toks[0].text)
+            && !persons.iter().any(|(sn, _)| sn == name_toks[0].text);
         // A name never ends in a title word ("US Ambassador").
         let ends_in_title = gaz.head_titles.contains(&name_toks[n - 1].lower());
-        if !((2..=4).contains(&n) || titled_surname) || all_caps || ends_in_title || name_toks.iter().any(|t| stop_set().contains(t.text)) {
+        if !((2..=4).contains(&n) || titled_surname || quoted_surname) || all_caps || ends_in_title || name_toks.iter().any(|t| stop_set().contains(t.text)) {
             i = j;
             continue;
         }
