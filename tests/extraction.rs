@@ -1330,3 +1330,12 @@ fn statement_asked_reports_a_request() {
     let ex = run("UN Secretary-General Ban Ki-moon asked all countries to enforce the new resolution without delay.");
     assert!(speakers(&ex).iter().any(|(s, q)| s == "Ban Ki-moon" && q.contains("enforce the new resolution")), "{:?}", speakers(&ex));
 }
+
+#[test]
+fn transfer_armed_group_recipient() {
+    // "Palestinian guerrillas", "Syrian rebels": an armed group is a party of its own.
+    let ex = run("The navy seized a ship carrying Iranian-supplied rockets intended for Syrian rebels in the north.");
+    let recipients: Vec<(&str, ActorKind)> = ex.transfers.iter().flat_map(|t| t.recipients.iter()).map(|&r| (ex.actors[r].label.as_str(), ex.actors[r].kind)).collect();
+    assert!(recipients.iter().any(|(l, k)| l.contains("rebels") && *k != ActorKind::State), "{recipients:?}");
+    assert!(!recipients.iter().any(|(_, k)| *k == ActorKind::State), "{recipients:?}");
+}

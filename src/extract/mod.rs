@@ -358,6 +358,8 @@ pub(crate) const GROUP_NOUNS: &[&str] = &[
     "organizations", "parties", "networks", "network", "vessels", "ships", "shipping", "defense", "defence",
     "military", "government", "regime", "producers", "exporters", "traders", "intermediaries", "procurement",
     "fronts", "subsidiaries", "affiliates", "actors", "operators", "airlines", "leaders", "generals",
+    // Armed groups: "Palestinian guerrillas", "Syrian rebels" are parties of their own, not the state.
+    "guerrillas", "militants", "rebels", "insurgents", "militias", "militiamen", "separatists", "fighters",
 ];
 
 /// An actor standing for a state's entities: "Russian companies" → a group with country Russia.
