@@ -1339,3 +1339,13 @@ fn transfer_armed_group_recipient() {
     assert!(recipients.iter().any(|(l, k)| l.contains("rebels") && *k != ActorKind::State), "{recipients:?}");
     assert!(!recipients.iter().any(|(_, k)| *k == ActorKind::State), "{recipients:?}");
 }
+
+#[test]
+fn statement_passive_object_verb_has_no_subject_speaker() {
+    // statement.passive-object-verb: "Beijing is accused of ..." is not Beijing speaking.
+    let ex = run("The row is over the western region, where Beijing is accused of detaining thousands of people in camps without trial.");
+    assert!(speakers(&ex).is_empty(), "{:?}", speakers(&ex));
+    // The active verb still reports speech.
+    let ex = run("Beijing accused Washington of spreading lies about the camps in the western region.");
+    assert!(speakers(&ex).iter().any(|(s, _)| s == "China"), "{:?}", speakers(&ex));
+}

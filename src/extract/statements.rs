@@ -363,6 +363,11 @@ fn title_gap(x: &Extractor, gap: &str) -> bool {
 
 /// A speaker right next to token `k` (a speech verb): "X said", "said X", "X, the minister, said".
 fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Option<usize> {
+    // Rule statement.passive-object-verb: "Beijing is accused of ...", "X was criticised":
+    // the subject is what the speech is about, not its speaker.
+    if k > 0 && x.words.object_verbs.contains(c.word(k)) && matches!(c.word(k - 1), "is" | "was" | "were" | "are" | "been" | "being" | "be" | "widely" | "often" | "repeatedly") {
+        return None;
+    }
     let vs = c.toks[k].span.start;
     let ve = c.toks[k].span.end;
     // Before: the nearest speaking mention, with only an apposition or auxiliaries between.
