@@ -1,10 +1,10 @@
 //! Per-article isolation: a bug that one article trips (a panic anywhere in reading,
 //! extraction or the RDF mapping) becomes that article's named failure, and the batch goes on.
 //!
-//! Every batch path shares it: `extract`, `ingest` and `explain` on the command line
-//! ([`crate::Extractor::extract_isolated`] or [`run`]), and `POST /ingest` through
-//! [`crate::store::ingest_article`]. A stack overflow cannot be caught this way (it aborts);
-//! the recursive stages bound their depth instead (see [`crate::ingest::html`]).
+//! Every batch path shares it: `extract`, `ingest` and `explain` on the command line (through
+//! [`article`]), and `POST /ingest` through [`crate::store::ingest_article`]. A stack overflow
+//! cannot be caught this way (it aborts); the recursive stages bound their depth instead (see
+//! [`crate::ingest::html`]). Needs `panic = "unwind"` (the default; the profiles keep it).
 
 use crate::error::{Error, Result};
 use crate::model::{Article, Extraction};
@@ -25,13 +25,19 @@ pub fn run<T>(source: &str, f: impl FnOnce() -> T) -> Result<T> {
     })
 }
 
+/// Run `f`, the per-article work on `article` (extraction, linking, RDF mapping), under [`run`],
+/// named by the article's source; the one entry point every batch path uses.
+pub fn article<T>(article: &Article, f: impl FnOnce() -> T) -> Result<T> {
+    run(&article.source, || {
+        fault::check(article);
+        f()
+    })
+}
+
 impl crate::Extractor {
-    /// [`Self::extract`] under [`run`]: the article's failure instead of the batch's.
-    pub fn extract_isolated(&self, article: &Article) -> Result<Extraction> {
-        run(&article.source, || {
-            fault::check(article);
-            self.extract(article)
-        })
+    /// [`Self::extract`] under [`article`]: the article's failure instead of the batch's.
+    pub fn extract_isolated(&self, a: &Article) -> Result<Extraction> {
+        article(a, || self.extract(a))
     }
 }
 
@@ -73,5 +79,18 @@ mod tests {
         let e = out[1].as_ref().unwrap_err().to_string();
         assert!(e.starts_with("b.jsonl:2: ") && e.contains("injected fault"), "{e}");
         assert!(out[2].as_ref().is_ok_and(|e| !e.sanctions.is_empty()));
+    }
+
+    /// The server's path: the faulting article is its error and writes nothing; the store
+    /// takes the next article as usual.
+    #[test]
+    fn ingest_article_turns_a_panic_into_the_articles_error() {
+        let st = oxigraph::store::Store::new().unwrap();
+        let bad = crate::ingest::article_from_text("bad.txt", &format!("Russia sanctioned Iran. {}", fault::MARKER), None, None, None).unwrap();
+        let e = crate::store::ingest_article(&st, &bad).unwrap_err();
+        assert!(matches!(e, Error::Internal { .. }) && e.to_string().starts_with("bad.txt: internal error"), "{e}");
+        assert_eq!(st.len().unwrap(), 0);
+        let good = crate::ingest::article_from_text("good.txt", "Russia sanctioned Iran.", None, None, None).unwrap();
+        assert_eq!(crate::store::ingest_article(&st, &good).unwrap().sanctions, 1);
     }
 }
