@@ -1,8 +1,10 @@
 //! Per-article isolation: a bug that one article trips (a panic anywhere in reading,
 //! extraction or the RDF mapping) becomes that article's named failure, and the batch goes on.
 //!
-//! Every batch path shares it: `extract`, `ingest` and `explain` on the command line (through
-//! [`article`]), and `POST /ingest` through [`crate::store::ingest_article`]. A stack overflow
+//! Every batch path shares it: reading ([`crate::ingest::read_bytes`],
+//! [`crate::ingest::html::article_from_html`]), then `extract`, `ingest` and `explain` on the
+//! command line (through [`article`]), and `POST /ingest` through
+//! [`crate::store::ingest_article`]. A stack overflow
 //! cannot be caught this way (it aborts); the recursive stages bound their depth instead (see
 //! [`crate::ingest::html`]). Needs `panic = "unwind"` (the default; the profiles keep it).
 

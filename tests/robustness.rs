@@ -173,13 +173,76 @@ fn d9_a_bad_jsonl_line_fails_alone() {
     assert_eq!(err.lines().count(), 2, "{err}");
 }
 
+/// A writable server on a temporary store, on a free port of 127.0.0.1.
+struct Server {
+    handle: Option<realpolitik::serve::ServerHandle>,
+    _dir: tempfile::TempDir,
+}
+
+const TOKEN: &str = "robustness-token";
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let store = oxigraph::store::Store::open(dir.path()).unwrap();
+        let cfg = realpolitik::serve::ServeConfig {
+            bind: "127.0.0.1:0".into(),
+            allow_updates: true,
+            token: Some(TOKEN.into()),
+            ..Default::default()
+        };
+        Server { handle: Some(realpolitik::serve::spawn(store, cfg).unwrap()), _dir: dir }
+    }
+
+    /// POST /ingest: the status and the body.
+    fn post(&self, content_type: &str, body: &[u8]) -> (u16, String) {
+        use std::io::{Read, Write};
+        let addr = self.handle.as_ref().expect("running").addr();
+        let mut c = std::net::TcpStream::connect(addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let head = format!(
+            "POST /ingest HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        c.write_all(head.as_bytes()).unwrap();
+        c.write_all(body).unwrap();
+        let mut raw = String::new();
+        c.read_to_string(&mut raw).unwrap();
+        let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.handle.take());
+    }
+}
+
+/// D6 through the server (it used to abort it): a page nested 30,000 deep is stored, a
+/// JSON Lines body with a bad byte on one line stores the others, and the server lives on.
+#[test]
+fn d6_d9_over_post_ingest() {
+    let server = Server::start();
+    let deep = format!("<html><body>{}<p>Russia sanctioned Iran.</p></body></html>", "<table><tr><td>".repeat(30_000));
+    let (status, body) = server.post("text/html", deep.as_bytes());
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"sanctions\": 1"), "{body}");
+    let (status, body) = server.post("application/x-ndjson", b"{\"text\": \"France sanctioned Syria.\"}\n{\"text\": \"\xff\"}\n");
+    assert_eq!(status, 200, "{body}");
+    let r: serde_json::Value = serde_json::from_str(body.trim()).unwrap_or_default();
+    assert_eq!((r["ingested"].as_u64(), r["failed"].as_u64()), (Some(1), Some(1)), "{body}");
+    assert!(r["articles"][1]["error"].as_str().unwrap_or_default().starts_with("POST /ingest:2: invalid UTF-8"), "{body}");
+    let (status, body) = server.post("text/plain", b"Germany sanctioned Iran.");
+    assert_eq!(status, 200, "{body}");
+}
+
 #[cfg(feature = "fault-injection")]
 mod fault {
     //! Articles holding the marker panic inside extraction in this build.
 
     use super::*;
     use realpolitik::isolate::fault::MARKER;
-    use std::io::{Read, Write};
 
     /// A folder of good articles around faulting ones, as text files and JSON Lines.
     fn batch(dir: &Path) -> std::path::PathBuf {
@@ -238,30 +301,8 @@ mod fault {
     /// others are stored, and the server goes on answering.
     #[test]
     fn post_ingest_reports_the_faulting_line_and_stores_the_others() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = oxigraph::store::Store::open(dir.path()).unwrap();
-        let token = "robustness-token";
-        let cfg = realpolitik::serve::ServeConfig {
-            bind: "127.0.0.1:0".into(),
-            allow_updates: true,
-            token: Some(token.into()),
-            ..Default::default()
-        };
-        let server = realpolitik::serve::spawn(store, cfg).unwrap();
-        let post = |content_type: &str, body: &[u8]| -> (u16, String) {
-            let mut c = std::net::TcpStream::connect(server.addr()).unwrap();
-            c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-            let head = format!(
-                "POST /ingest HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-                body.len()
-            );
-            c.write_all(head.as_bytes()).unwrap();
-            c.write_all(body).unwrap();
-            let mut raw = String::new();
-            c.read_to_string(&mut raw).unwrap();
-            let status = raw.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-            (status, raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
-        };
+        let server = Server::start();
+        let post = |t: &str, b: &[u8]| server.post(t, b);
         let lines = format!(
             "{{\"text\": \"Japan sanctioned North Korea.\"}}\n{{\"text\": \"{MARKER}\"}}\n{{\"text\": \"Canada sanctioned Belarus.\"}}\n"
         );
@@ -275,10 +316,6 @@ mod fault {
         // Alone, the faulting article is the server's failure (500), not the client's.
         let (status, body) = post("text/plain", MARKER.as_bytes());
         assert_eq!(status, 500, "{body}");
-        // D6 through the server: a page nested 30,000 deep is stored, the server lives on.
-        let deep = format!("<html><body>{}<p>Russia sanctioned Iran.</p></body></html>", "<table><tr><td>".repeat(30_000));
-        let (status, body) = post("text/html", deep.as_bytes());
-        assert_eq!(status, 200, "{body}");
         let (status, body) = post("text/plain", b"Germany sanctioned Iran.");
         assert_eq!(status, 200, "{body}");
     }

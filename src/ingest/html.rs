@@ -11,8 +11,13 @@ use dom_smoothie::{Config, Readability, TextMode};
 pub const MAX_DEPTH: usize = 256;
 
 /// Extract the article body, title and date from an HTML page. A page nested deeper than
-/// [`MAX_DEPTH`] is read by [`plain_text`] instead (all its text, no boilerplate removal).
+/// [`MAX_DEPTH`] is read by [`plain_text`] instead (all its text, no boilerplate removal). A
+/// panic in the HTML parser is this page's [`Error::Internal`] (see [`crate::isolate`]).
 pub fn article_from_html(source: &str, html: &str, url: Option<&str>) -> Result<Article> {
+    crate::isolate::run(source, || read_html(source, html, url)).and_then(|r| r)
+}
+
+fn read_html(source: &str, html: &str, url: Option<&str>) -> Result<Article> {
     if nesting_depth(html) > MAX_DEPTH {
         return article_from_deep_html(source, html, url);
     }

@@ -177,8 +177,13 @@ impl Kind {
 }
 
 /// Decode and validate bytes of a given kind into articles. JSON Lines are checked line by
-/// line (a bad byte fails its line alone); other kinds are one article, good or not.
+/// line (a bad byte fails its line alone); other kinds are one article, good or not. A bug
+/// met while reading is the input's [`Error::Internal`], not the batch's end.
 pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Vec<Result<Article>> {
+    crate::isolate::run(name, || decode(name, bytes, kind)).unwrap_or_else(|e| vec![Err(e)])
+}
+
+fn decode(name: &str, bytes: &[u8], kind: Kind) -> Vec<Result<Article>> {
     if kind == Kind::Jsonl {
         return read_jsonl(name, bytes);
     }
