@@ -89,9 +89,20 @@ fn main() {
 
     let per_mb = |b: usize, s: f64| s / (b as f64 / mb as f64);
     let base = per_mb(rows[0].1, rows[0].2);
-    println!("| input | size | time | s/MB | ratio to normal |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!("| input | size | time | s/MB | ratio to normal | within 3x |");
+    println!("| --- | ---: | ---: | ---: | ---: | :---: |");
+    let mut over = Vec::new();
     for (name, b, s) in &rows {
-        println!("| {name} | {:.2} MB | {:.3} s | {:.3} | {:.2}x |", *b as f64 / mb as f64, s, per_mb(*b, *s), per_mb(*b, *s) / base);
+        let ratio = per_mb(*b, *s) / base;
+        if ratio > 3.0 {
+            over.push(name.as_str());
+        }
+        let ok = if ratio <= 3.0 { "yes" } else { "NO" };
+        println!("| {name} | {:.2} MB | {:.3} s | {:.3} | {ratio:.2}x | {ok} |", *b as f64 / mb as f64, s, per_mb(*b, *s));
+    }
+    if over.is_empty() {
+        println!("\nevery family within 3x of normal text per MB");
+    } else {
+        println!("\nover 3x of normal text per MB: {}", over.join(", "));
     }
 }
