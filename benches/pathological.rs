@@ -86,6 +86,13 @@ fn main() {
             rows.push((format!("nested <{tag}> depth {d}"), h.len(), time(x, h.as_bytes(), Kind::Html, 1)));
         }
     }
+    // Just under the depth limit (html::MAX_DEPTH), where the Readability port still runs:
+    // nests of depth 250 side by side, each holding a paragraph.
+    for blocks in if quick { vec![100] } else { vec![100, 200, 400] } {
+        let nest = format!("{}<p>{para}</p>{}", "<div>".repeat(250), "</div>".repeat(250));
+        let h = format!("<html><body>{}</body></html>", nest.repeat(blocks));
+        rows.push((format!("{blocks} <div> nests of depth 250"), h.len(), time(x, h.as_bytes(), Kind::Html, 1)));
+    }
 
     let per_mb = |b: usize, s: f64| s / (b as f64 / mb as f64);
     let base = per_mb(rows[0].1, rows[0].2);
