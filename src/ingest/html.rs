@@ -361,6 +361,32 @@ mod tests {
         assert!(e.starts_with("empty.html: no article text") && e.contains("nested over"), "{e}");
     }
 
+    /// The hand-written tag reader on garbled pages: random splices of markup fragments and
+    /// multi-byte text (a fixed seed, so a failure replays) never panic.
+    #[test]
+    fn tag_reader_survives_garbled_markup() {
+        const BITS: &[&str] = &[
+            "<", ">", "</", "/>", "<!--", "-->", "<!", "<?", "&", ";", "&#", "&#x", "&amp;", "&#xFFFFFFF;", "é", "北",
+            "\"", "'", "<div>", "</div>", "<p>", "<script>", "</script", "<title>", "</title>", "<br/>", " ", "\n", "a",
+            "<DIV class=\"x>y\">", "<td>", "<table", "&#128512;", "\u{feff}",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let n = (next() % 40) as usize;
+            let page: String = (0..n).map(|_| BITS[(next() % BITS.len() as u64) as usize]).collect();
+            let _ = nesting_depth(&page);
+            let text = plain_text(&page);
+            assert!(text.len() <= page.len() * 4 + 4, "{page:?}");
+            let _ = decode_entities(&page);
+        }
+    }
+
     #[test]
     fn canonical_link_and_og_url_name_the_article() {
         let link = r#"<head><meta property="og:url" content="https://example.org/og">
