@@ -4,9 +4,9 @@
 //! Every batch path shares it: reading ([`crate::ingest::read_bytes`],
 //! [`crate::ingest::html::article_from_html`]), then `extract`, `ingest` and `explain` on the
 //! command line (through [`article`]), and `POST /ingest` through
-//! [`crate::store::ingest_article`]. A stack overflow
-//! cannot be caught this way (it aborts); the recursive stages bound their depth instead (see
-//! [`crate::ingest::html`]). Needs `panic = "unwind"` (the default; the profiles keep it).
+//! [`crate::store::ingest_article`]. A stack overflow cannot be caught this way (it aborts);
+//! the recursive stages bound their depth instead (see [`crate::ingest::html`]). Needs
+//! `panic = "unwind"` (the default; the profiles keep it).
 
 use crate::error::{Error, Result};
 use crate::model::{Article, Extraction};
@@ -15,7 +15,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 /// Run `f` for the article named `source`; a panic inside becomes [`Error::Internal`].
 ///
 /// `AssertUnwindSafe` is sound here: `f` borrows shared, read-only state (the compiled
-/// lexicon, the article) and whatever it builds is dropped with the panic.
+/// lexicon, the article) and whatever it builds is dropped with the panic; the one shared
+/// mutable state on these paths, the online linker's cache, recovers from a poisoned lock.
 pub fn run<T>(source: &str, f: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let what = payload
