@@ -32,6 +32,9 @@ pub enum Error {
     Rdf(String),
     #[error("{0}")]
     Network(String),
+    /// A bug met while processing one input (a caught panic): that input fails, the batch goes on.
+    #[error("{input}: internal error, article skipped: {problem} (a bug: please report it with the article)")]
+    Internal { input: String, problem: String },
 }
 
 impl From<crate::query::syntax::SyntaxError> for Error {

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod export;
 pub mod extract;
 pub mod ingest;
+pub mod isolate;
 pub mod link;
 pub mod memory;
 pub mod model;

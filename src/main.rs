@@ -12,7 +12,7 @@ use realpolitik::query::{ResultFormat, TableWidth};
 use realpolitik::rdf::{self, Format};
 use realpolitik::ingest::fetch;
 use realpolitik::link::{LinkMode, online};
-use realpolitik::{Extractor, store};
+use realpolitik::{Extractor, isolate, store};
 use std::time::Duration;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -131,7 +131,21 @@ impl Pipeline {
         ingest::read_source_with(s, self.fetcher.as_ref())
     }
 
-    fn extract(&self, a: &Article) -> Extraction {
+    /// Extract and link one article; a bug it trips is its own failure ([`isolate`]).
+    fn extract(&self, a: &Article) -> realpolitik::Result<Extraction> {
+        isolate::article(a, || self.extract_unguarded(a))
+    }
+
+    /// [`Self::extract`] and the article's quads, both under the same isolation.
+    fn process(&self, a: &Article) -> realpolitik::Result<(Extraction, Vec<oxigraph::model::Quad>)> {
+        isolate::article(a, || {
+            let ex = self.extract_unguarded(a);
+            let quads = rdf::article_quads(a, &ex);
+            (ex, quads)
+        })
+    }
+
+    fn extract_unguarded(&self, a: &Article) -> Extraction {
         let mut ex = self.x.extract(a);
         ex.retain_confident(self.min_confidence);
         if let Some(l) = &self.linker {
@@ -438,8 +452,18 @@ fn read_all(p: &Pipeline, inputs: &[String]) -> (Vec<Article>, usize) {
 }
 
 fn extract(p: &Pipeline, format: Format, inputs: &[String]) -> Result<ExitCode> {
-    let (articles, failures) = read_all(p, inputs);
-    let quads: Vec<_> = articles.par_iter().flat_map_iter(|a| rdf::article_quads(a, &p.extract(a))).collect();
+    let (articles, mut failures) = read_all(p, inputs);
+    let done: Vec<_> = articles.par_iter().map(|a| p.process(a)).collect();
+    let mut quads = Vec::new();
+    for r in done {
+        match r {
+            Ok((_, q)) => quads.extend(q),
+            Err(e) => {
+                failures += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
     let out = BufWriter::new(std::io::stdout().lock());
     rdf::write_quads(quads, format, out)?.flush()?;
     Ok(if failures > 0 || articles.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
@@ -500,20 +524,28 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
             bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
         for chunk in articles.chunks(CHUNK) {
-            let done: Vec<(Extraction, Vec<oxigraph::model::Quad>)> = chunk
-                .par_iter()
-                .map(|a| {
-                    let e = p.extract(a);
-                    let q = rdf::article_quads(a, &e);
-                    (e, q)
-                })
+            let done: Vec<realpolitik::Result<(Extraction, Vec<oxigraph::model::Quad>)>> =
+                chunk.par_iter().map(|a| p.process(a)).collect();
+            // An article whose extraction failed is reported here and never written; the
+            // others of the chunk go on to the store.
+            let mut ok = Vec::with_capacity(chunk.len());
+            for (a, r) in chunk.iter().zip(done) {
+                match r {
+                    Ok((e, q)) => ok.push((a, e, q)),
+                    Err(e) => {
+                        t.failures += 1;
+                        bar.suspend(|| eprintln!("error: {e}"));
+                        bar.inc(1);
+                    }
+                }
+            }
+            let prepared: Vec<store::Prepared> = ok
+                .iter_mut()
+                .map(|(a, e, q)| store::Prepared { article: a, extraction: e, quads: std::mem::take(q) })
                 .collect();
-            let prepared: Vec<store::Prepared> = chunk
-                .iter()
-                .zip(done.iter())
-                .map(|(a, (e, q))| store::Prepared { article: a, extraction: e, quads: q.clone() })
-                .collect();
-            for (a, r) in chunk.iter().zip(store::write_batch(&st, &prepared)) {
+            let written = store::write_batch(&st, &prepared);
+            for (prep, r) in prepared.iter().zip(written) {
+                let a = prep.article;
                 match r {
                     Ok(rep) => {
                         t.articles += 1;
@@ -557,10 +589,17 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
 }
 
 fn explain(p: &Pipeline, format: ExplainFormat, inputs: &[String]) -> Result<ExitCode> {
-    let (articles, failures) = read_all(p, inputs);
+    let (articles, mut failures) = read_all(p, inputs);
     let mut out = BufWriter::new(std::io::stdout().lock());
     for a in &articles {
-        realpolitik::explain::write(&mut out, format, a, &p.extract(a))?;
+        match p.extract(a) {
+            Ok(ex) => realpolitik::explain::write(&mut out, format, a, &ex)?,
+            Err(e) => {
+                failures += 1;
+                out.flush()?;
+                eprintln!("error: {e}");
+            }
+        }
     }
     out.flush()?;
     Ok(if failures > 0 || articles.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })

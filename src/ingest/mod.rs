@@ -38,8 +38,13 @@ impl std::fmt::Display for Source {
 
 /// Expand command-line inputs: folders are walked recursively (sorted, by extension), `-` is
 /// stdin, `http(s)://` is a URL. A missing path becomes an error item, not a panic.
+///
+/// Symbolic links are followed, but every folder and file is taken once, by its canonical path:
+/// a link cycle (`ln -s . d/loop`) ends the walk there, and a file reached twice (through a
+/// link, or named twice) is read once, under the name it was first reached by.
 pub fn expand(inputs: &[String]) -> Vec<Result<Source>> {
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for input in inputs {
         if input == "-" {
             out.push(Ok(Source::Stdin));
@@ -50,9 +55,11 @@ pub fn expand(inputs: &[String]) -> Vec<Result<Source>> {
         } else {
             let path = PathBuf::from(input);
             if path.is_dir() {
-                walk(&path, &mut out);
+                walk(&path, &mut seen, &mut out);
             } else if path.exists() {
-                out.push(Ok(Source::File(path)));
+                if seen.first(&path, false) {
+                    out.push(Ok(Source::File(path)));
+                }
             } else {
                 out.push(Err(Error::input(input, "no such file or directory")));
             }
@@ -61,7 +68,26 @@ pub fn expand(inputs: &[String]) -> Vec<Result<Source>> {
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<Result<Source>>) {
+/// Canonical paths already taken by a walk: folders (cycle and re-entry guard) and files.
+#[derive(Default)]
+struct Seen {
+    dirs: std::collections::HashSet<PathBuf>,
+    files: std::collections::HashSet<PathBuf>,
+}
+
+impl Seen {
+    /// True the first time this folder or file is met. A path that cannot be canonicalised
+    /// (a race with a deletion) counts as new: reading it then names the problem.
+    fn first(&mut self, path: &Path, dir: bool) -> bool {
+        let Ok(c) = std::fs::canonicalize(path) else { return true };
+        if dir { self.dirs.insert(c) } else { self.files.insert(c) }
+    }
+}
+
+fn walk(dir: &Path, seen: &mut Seen, out: &mut Vec<Result<Source>>) {
+    if !seen.first(dir, true) {
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -73,11 +99,12 @@ fn walk(dir: &Path, out: &mut Vec<Result<Source>>) {
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            walk(&p, out);
+            walk(&p, seen, out);
         } else if p
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            && seen.first(&p, false)
         {
             out.push(Ok(Source::File(p)));
         }
@@ -149,8 +176,17 @@ impl Kind {
     }
 }
 
-/// Decode and validate bytes of a given kind into articles.
+/// Decode and validate bytes of a given kind into articles. JSON Lines are checked line by
+/// line (a bad byte fails its line alone); other kinds are one article, good or not. A bug
+/// met while reading is the input's [`Error::Internal`], not the batch's end.
 pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Vec<Result<Article>> {
+    crate::isolate::run(name, || decode(name, bytes, kind)).unwrap_or_else(|e| vec![Err(e)])
+}
+
+fn decode(name: &str, bytes: &[u8], kind: Kind) -> Vec<Result<Article>> {
+    if kind == Kind::Jsonl {
+        return read_jsonl(name, bytes);
+    }
     if bytes.contains(&0) {
         return vec![Err(Error::input(name, "binary file (contains NUL bytes), not text"))];
     }
@@ -167,7 +203,8 @@ pub fn read_bytes(name: &str, bytes: &[u8], kind: Kind) -> Vec<Result<Article>> 
             vec![article_from_text(name, body, meta.url, meta.title, meta.date)]
         }
         Kind::Html => vec![html::article_from_html(name, text, None)],
-        Kind::Jsonl => read_jsonl(name, text),
+        // Not reached (JSON Lines are read line by line above), but harmless if it were.
+        Kind::Jsonl => read_jsonl(name, text.as_bytes()),
     }
 }
 
@@ -218,13 +255,28 @@ struct JsonlRecord {
     date: Option<String>,
 }
 
-fn read_jsonl(name: &str, text: &str) -> Vec<Result<Article>> {
+/// One article per line. Each line is decoded on its own, so invalid UTF-8 or a NUL byte
+/// fails that line alone, named `file:line`, and the good lines are read.
+fn read_jsonl(name: &str, bytes: &[u8]) -> Vec<Result<Article>> {
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let at = format!("{name}:{}", i + 1);
+        if raw.contains(&0) {
+            out.push(Err(Error::input(at, "line holds a NUL byte (binary data), not JSON")));
+            continue;
+        }
+        let line = match std::str::from_utf8(raw) {
+            Ok(l) => l,
+            Err(e) => {
+                out.push(Err(Error::input(at, format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))));
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
-        let at = format!("{name}:{}", i + 1);
         let rec: JsonlRecord = match serde_json::from_str(line) {
             Ok(r) => r,
             Err(e) => {

@@ -174,10 +174,16 @@ pub struct IngestReport {
     pub entity_triples: usize,
 }
 
-/// Extract and store one article.
+/// Extract and store one article. A bug that the article trips (a panic in extraction or the
+/// RDF mapping) is its [`Error::Internal`] and nothing is written (see [`crate::isolate`]).
 pub fn ingest_article(store: &Store, article: &Article) -> Result<IngestReport> {
-    let ex = Extractor::shared()?.extract(article);
-    write_article(store, article, &ex)
+    let x = Extractor::shared()?;
+    let (ex, quads) = crate::isolate::article(article, || {
+        let ex = x.extract(article);
+        let quads = rdf::article_quads(article, &ex);
+        (ex, quads)
+    })?;
+    replace_graph(store, &Prepared { article, extraction: &ex, quads })
 }
 
 /// Replace the article's graph with the quads of this extraction, atomically.
