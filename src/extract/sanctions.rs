@@ -722,8 +722,9 @@ fn push_target(doc: &mut Doc, c: &Clause, m: &Mention, targets: &mut Vec<usize>,
         return;
     }
     // Rule sanction.heritage-demonym: "Indian-origin ministers" are of their own country.
-    let after = doc.text[m.span.end..].to_ascii_lowercase();
-    if m.form == Form::Demonym && ["-origin", "-born", "-descent", " origin", " descent", "-heritage"].iter().any(|s| after.starts_with(s)) {
+    let after = &doc.text.as_bytes()[m.span.end..];
+    let starts = |s: &str| after.len() >= s.len() && after[..s.len()].eq_ignore_ascii_case(s.as_bytes());
+    if m.form == Form::Demonym && ["-origin", "-born", "-descent", " origin", " descent", "-heritage"].iter().any(|s| starts(s)) {
         return;
     }
     let idx = match (a.kind, m.form) {
