@@ -619,8 +619,16 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
         }
     }
     let sent_toks: Vec<Vec<Token>> = sentences.iter().map(|s| text::tokens(text, s.span)).collect();
+    // Mentions found so far are sorted by start (find_names appends its own, which never reach
+    // into another sentence): each sentence looks only at those that can overlap it, found by
+    // binary search, not at every mention of the article.
+    let sorted = mentions.len();
+    let max_len = mentions.iter().map(|m| m.span.end - m.span.start).max().unwrap_or(0);
     for (s, toks) in sentences.iter().zip(&sent_toks) {
-        find_names(text, s.span, toks, gaz, &mut ex, &mut mentions, &mut persons);
+        let lo = mentions[..sorted].partition_point(|m| m.span.start + max_len < s.span.start);
+        let hi = mentions[..sorted].partition_point(|m| m.span.start < s.span.end);
+        let near: Vec<Span> = mentions[lo..hi].iter().map(|m| m.span).filter(|sp| sp.overlaps(s.span)).collect();
+        find_names(text, s.span, toks, gaz, &mut ex, &mut mentions, &mut persons, &near);
     }
     // 3. Bare surnames of known persons ("Nelson stated").
     if !persons.is_empty() {
@@ -942,10 +950,15 @@ fn find_names(
     ex: &mut Extraction,
     mentions: &mut Vec<Mention>,
     persons: &mut Vec<(String, usize)>,
+    spans: &[Span],
 ) {
-    // Only mentions overlapping the sentence can cover its tokens.
-    let spans: Vec<Span> = mentions.iter().map(|m| m.span).filter(|s| s.overlaps(sent)).collect();
-    let covered = |t: &Token| spans.iter().any(|s| s.overlaps(t.span));
+    // Only mentions overlapping the sentence can cover its tokens (given by the caller, sorted
+    // by start): a binary search finds the few that can reach a token.
+    let longest = spans.iter().map(|s| s.end - s.start).max().unwrap_or(0);
+    let covered = |t: &Token| {
+        let i = spans.partition_point(|s| s.start < t.span.end);
+        spans[..i].iter().rev().take_while(|s| s.start + longest >= t.span.start).any(|s| s.overlaps(t.span))
+    };
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
