@@ -40,7 +40,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
     let mut in_answer = false;
     for (pi, &para) in paragraphs.iter().enumerate() {
         let ptext = &doc.text[para.start..para.end];
-        let sentences: Vec<usize> = (0..doc.sentences.len()).filter(|&i| para.contains(doc.sentences[i].span)).collect();
+        // Sentences are in text order: binary search for the paragraph's (linear overall).
+        let first = doc.sentences.partition_point(|s| s.span.start < para.start);
+        let sentences: Vec<usize> = (first..doc.sentences.len()).take_while(|&i| doc.sentences[i].span.start < para.end).filter(|&i| para.contains(doc.sentences[i].span)).collect();
         if sentences.is_empty() {
             continue;
         }
@@ -89,7 +91,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
             if tail.is_some_and(|ts| ts <= c.span.start) {
                 continue; // inside the open quotation, taken with the sentence that opened it
             }
-            let mut squotes: Vec<Span> = quotes.iter().filter(|q| c.span.contains(**q)).copied().collect();
+            // Quotations are in text order: those inside this sentence, by binary search.
+            let q0 = quotes.partition_point(|q| q.start < c.span.start);
+            let mut squotes: Vec<Span> = quotes[q0..].iter().take_while(|q| q.start < c.span.end).filter(|q| c.span.contains(**q)).copied().collect();
             if let Some(ts) = tail.filter(|&ts| ts < c.span.end) {
                 let end = para.end - ptext.len() + ptext.trim_end_matches(['”', '"', ' ']).len();
                 squotes.push(Span::new(ts, end.max(ts)));
