@@ -687,11 +687,12 @@ fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Menti
             while j > 0 && c.word(j - 1) == "the" {
                 j -= 1;
             }
-            let cue = |len: usize| j >= len && {
-                let phrase = (j - len..j).map(|i| c.word(i)).collect::<Vec<_>>().join(" ");
-                doc.gaz.triggers.sanction.victim_cues.iter().any(|v| *v == phrase)
-            };
-            if !in_reason && !(cue(1) || cue(2)) {
+            // A cue is one or two words right before the mention ("invaded", "invasion of").
+            let victim = doc.gaz.triggers.sanction.victim_cues.iter().any(|v| {
+                let words: Vec<&str> = v.split(' ').collect();
+                j >= words.len() && words.iter().enumerate().all(|(o, w)| c.word(j - words.len() + o) == *w)
+            });
+            if !in_reason && !victim {
                 out.push(*m);
             }
             seen_target = true;

@@ -1031,7 +1031,6 @@ fn find_names(
             && k == 0
             && j - i == 1
             && name_toks[0].text.chars().count() > 2
-            && text[sent.start..name_span.start].trim_end().ends_with([',', '.', '!', '?', '”', '"'])
             && text[sent.start..name_span.start].trim_end().trim_end_matches([',', '.']).ends_with(['”', '"'])
             && toks.get(j).is_some_and(|t| gaz.speech_verbs.contains(&t.lower()))
             && !gaz.is_news_agency(name_toks[0].text)
