@@ -246,6 +246,61 @@ fn transfer_maker_supplies_its_goods() {
     assert!(transfers(&run("Greece signed a contract for Rafale jets.")).is_empty());
 }
 
+/// (supplier label, recipient label, category, rule) of each transfer.
+fn transfer_labels(ex: &Extraction) -> Vec<(String, String, String, String)> {
+    let mut v: Vec<_> = ex
+        .transfers
+        .iter()
+        .flat_map(|t| {
+            t.suppliers.iter().flat_map(move |&s| {
+                t.recipients.iter().map(move |&r| (ex.actors[s].label.clone(), ex.actors[r].label.clone(), t.weapon.category.to_string(), t.evidence.rule.to_string()))
+            })
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn transfer_state_maker_supplies_its_goods() {
+    // Rule transfer.state-maker: a state supplies, the goods are made by a company of that
+    // state: the company is the supplier of those goods, the state of the rest.
+    let t = transfer_labels(&run("Washington agreed to sell Lockheed Martin F-16 fighters and artillery shells to Jordan."));
+    assert!(t.contains(&("Lockheed Martin".into(), "Jordan".into(), "Aircraft".into(), "transfer.state-maker".into())), "{t:?}");
+    assert!(t.iter().any(|(s, r, c, _)| s == "United States" && r == "Jordan" && c == "Ammunition"), "{t:?}");
+    // A maker of another state does not supply what a state sends on.
+    let t = transfer_labels(&run("Poland delivered Hyundai Rotem K2 tanks to Ukraine last year."));
+    assert!(t.iter().all(|(s, _, _, _)| s == "Poland"), "{t:?}");
+}
+
+#[test]
+fn transfer_respectively_pairs_parties_with_items() {
+    // Rule transfer.respectively: the n-th party of a coordinated supplier supplies the n-th item.
+    let t = transfer_labels(&run("Rheinmetall and KNDS signed contracts with the Dutch army to supply Boxer vehicles and PzH 2000 howitzers, respectively."));
+    assert_eq!(
+        t,
+        vec![
+            ("KNDS".into(), "Netherlands".into(), "Artillery".into(), "transfer.respectively".into()),
+            ("Rheinmetall".into(), "Netherlands".into(), "ArmoredVehicle".into(), "transfer.respectively".into()),
+        ]
+    );
+    // Counts that differ leave the ordinary frame alone.
+    let t = transfer_labels(&run("Rheinmetall and KNDS will supply Boxer vehicles to the Netherlands, respectively."));
+    assert!(!t.iter().any(|x| x.3 == "transfer.respectively"), "{t:?}");
+}
+
+#[test]
+fn transfer_prefer_specific_keeps_named_groups_apart() {
+    // Rule transfer.prefer-specific: generic "weapons" go when the same parties have named goods,
+    // but a company or armed group with a state is a party of its own.
+    let ex = run("Officials said Iran had supplied weapons to Hezbollah. Iran also sent drones to Lebanon.");
+    let t = transfer_labels(&ex);
+    assert!(t.iter().any(|(s, r, c, _)| s == "Iran" && r == "Hezbollah" && c == "Other"), "{t:?}");
+    let ex = run("Iran supplied weapons to Russia. Iran also sent drones to Russia.");
+    assert!(!transfers(&ex).iter().any(|(_, _, c)| c == "Other"), "{:?}", transfers(&ex));
+}
+
 #[test]
 fn transfer_nominal_frames() {
     let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");

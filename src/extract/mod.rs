@@ -68,6 +68,7 @@ pub(crate) struct Words {
     /// Transfer phrase lists, split into words once.
     pub hypothetical: Phrases,
     pub possession: Phrases,
+    pub respectively: FxHashSet<String>,
     pub beneficiary: FxHashSet<String>,
     pub military_nouns: Phrases,
     /// The same phrases as one automaton: most sentences have none, and this says so at once.
@@ -170,6 +171,7 @@ impl Extractor {
             reactions: set(&t.sanction.reaction_verbs),
             hypothetical: phrases(&t.transfer.hypothetical),
             possession: phrases(&t.transfer.possession_cues),
+            respectively: set(&t.transfer.distributive),
             beneficiary: set(&t.transfer.beneficiary_verbs),
             military_nouns: phrases(&t.transfer.military_nouns),
             military_ac: aho_corasick::AhoCorasickBuilder::new()

@@ -249,13 +249,37 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
         let sups = conjoined(doc, c, sup, &ctx.article);
         let recs = conjoined(doc, c, rec, &ctx.article);
         ctx.last_transfer = Some((sups.clone(), recs.clone()));
+        if recs.len() == 1 && respectively(x, doc, c, sup, rec, &weapons, status, confidence) {
+            return;
+        }
         for &s in &sups {
             for &r in &recs {
                 if s == r || super::state_of(doc, s).is_some() && super::state_of(doc, s) == super::state_of(doc, r) {
                     continue;
                 }
                 let rule = if s == sup && r == rec { rule } else { "transfer.conjoined" };
-                push_transfers(doc, c, &weapons, s, r, status, rule, confidence);
+                // Rule transfer.state-maker: "the US agreed to sell Boeing F-15s": goods made by a
+                // company of the supplying state are supplied by that company.
+                let mut rest = Vec::new();
+                let mut by_maker: Vec<(usize, Vec<WeaponMention>)> = Vec::new();
+                let state_party = matches!(doc.ex.actors[s].kind, ActorKind::State | ActorKind::GovernmentBody);
+                for w in &weapons {
+                    match maker_of(doc, c, w).map(|m| m.actor) {
+                        Some(m) if state_party && m != r && super::state_of(doc, m).is_some() && super::state_of(doc, m) == super::state_of(doc, s) => {
+                            match by_maker.iter_mut().find(|g| g.0 == m) {
+                                Some(g) => g.1.push(w.clone()),
+                                None => by_maker.push((m, vec![w.clone()])),
+                            }
+                        }
+                        _ => rest.push(w.clone()),
+                    }
+                }
+                for (m, ws) in by_maker {
+                    push_transfers(doc, c, &ws, m, r, status, "transfer.state-maker", confidence);
+                }
+                if !rest.is_empty() {
+                    push_transfers(doc, c, &rest, s, r, status, rule, confidence);
+                }
             }
         }
         return;
@@ -690,9 +714,15 @@ fn clause_between(x: &Extractor, c: &Clause, m: &Mention, vstart: usize) -> bool
 
 /// Document-level: a transfer of generic "weapons"/"arms" (category Other) is dropped where the
 /// same supplier and recipient have a transfer of a named category (rule transfer.prefer-specific).
+/// A state's bodies and officials count as the state; a company, armed group or other
+/// organisation is a party of its own ("weapons to Wagner" beside "shells to Russia").
 pub(super) fn finish(doc: &mut Doc) {
     let key = |doc: &Doc, t: &Transfer| {
-        let k = |i: usize| super::state_of(doc, i).unwrap_or_else(|| doc.ex.actors[i].key.clone());
+        let k = |i: usize| {
+            let a = &doc.ex.actors[i];
+            let own = matches!(a.kind, ActorKind::Company | ActorKind::ArmedGroup);
+            if own { a.key.clone() } else { super::state_of(doc, i).unwrap_or_else(|| a.key.clone()) }
+        };
         (t.suppliers.iter().map(|&i| k(i)).collect::<Vec<_>>(), t.recipients.iter().map(|&i| k(i)).collect::<Vec<_>>())
     };
     let keys: Vec<_> = doc.ex.transfers.iter().map(|t| (key(doc, t), t.weapon.category)).collect();
@@ -862,6 +892,51 @@ fn conjoined(doc: &mut Doc, c: &Clause, actor: usize, article: &str) -> Vec<usiz
         prev = m;
         if gap.ends_with("and") || gap.ends_with("as well as") {
             break;
+        }
+    }
+    out
+}
+
+/// Rule transfer.respectively: "A and B signed contracts to supply tanks and howitzers,
+/// respectively": the n-th party of a coordinated supplier supplies the n-th item. Returns
+/// whether it recorded the transfers.
+#[allow(clippy::too_many_arguments)]
+fn respectively(x: &Extractor, doc: &mut Doc, c: &Clause, sup: usize, rec: usize, weapons: &[WeaponMention], status: &'static str, confidence: f32) -> bool {
+    if !(0..c.toks.len()).any(|k| x.words.respectively.contains(c.word(k))) {
+        return false;
+    }
+    let parties = coordination(doc, c, sup);
+    // The items in text order, one per distinct named item (parts and generic goods go with them).
+    let mut items: Vec<&WeaponMention> = weapons.iter().filter(|w| !accompanies(doc, w)).collect();
+    items.sort_by_key(|w| w.span.start);
+    // "PzH 2000 howitzers" is one item however many lexicon rows it holds.
+    items.dedup_by(|b, a| b.span.start < a.span.end || between(doc, a.span.end, b.span.start).trim().is_empty());
+    if parties.len() < 2 || parties.len() != items.len() || parties.contains(&rec) {
+        return false;
+    }
+    for (p, w) in parties.into_iter().zip(items.into_iter().cloned().collect::<Vec<_>>()) {
+        push_transfers(doc, c, std::slice::from_ref(&w), p, rec, status, "transfer.respectively", confidence);
+    }
+    true
+}
+
+/// The actors of a plain coordination ("A, B and C") that holds `actor`'s mention, in text
+/// order; just `actor` when it stands alone.
+fn coordination(doc: &Doc, c: &Clause, actor: usize) -> Vec<usize> {
+    let Some(i) = c.mentions.iter().position(|m| m.actor == actor) else { return vec![actor] };
+    let joins = |a: &Mention, b: &Mention| matches!(between(doc, a.span.end, b.span.start).trim(), "," | "and" | ", and");
+    let mut first = i;
+    while first > 0 && joins(&c.mentions[first - 1], &c.mentions[first]) {
+        first -= 1;
+    }
+    let mut last = i;
+    while last + 1 < c.mentions.len() && joins(&c.mentions[last], &c.mentions[last + 1]) {
+        last += 1;
+    }
+    let mut out: Vec<usize> = Vec::new();
+    for m in &c.mentions[first..=last] {
+        if !out.contains(&m.actor) {
+            out.push(m.actor);
         }
     }
     out

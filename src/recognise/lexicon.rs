@@ -184,6 +184,10 @@ pub struct TransferTriggers {
     /// Words that list the contents of the transfer just reported ("The package includes ...").
     #[serde(default)]
     pub include_cues: Vec<String>,
+    /// Adverbs that pair the n-th party of a coordination with the n-th item (rule
+    /// transfer.respectively).
+    #[serde(default)]
+    pub distributive: Vec<String>,
     /// "armed with", "equipped with": possession, not transfer.
     #[serde(default)]
     pub possession_cues: Vec<String>,
