@@ -302,6 +302,19 @@ fn transfer_prefer_specific_keeps_named_groups_apart() {
 }
 
 #[test]
+fn transfer_prenominal_participle_is_no_trigger() {
+    // Rule transfer.prenominal: "armed", "supplied" between a determiner or demonym and a noun
+    // modify it; they are no act of giving.
+    let ex = run("A spokesman for the Turkish armed forces said the drones would stay in Qatar.");
+    assert!(ex.transfers.is_empty(), "{:?}", transfers(&ex));
+    // As verbs they still are.
+    let ex = run("Turkey armed Qatar with drones last year.");
+    assert!(transfers(&ex).contains(&(TR.into(), "Q846".into(), "Drone".into())), "{:?}", transfers(&ex));
+    let ex = run("Turkey supplied the armed drones to Qatar.");
+    assert!(transfers(&ex).contains(&(TR.into(), "Q846".into(), "Drone".into())), "{:?}", transfers(&ex));
+}
+
+#[test]
 fn transfer_nominal_frames() {
     let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");
     assert!(transfers(&ex).iter().any(|(s, _, c)| s == RU && c == "Aircraft"), "{:?}", transfers(&ex));

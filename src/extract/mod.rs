@@ -69,6 +69,7 @@ pub(crate) struct Words {
     pub hypothetical: Phrases,
     pub possession: Phrases,
     pub respectively: FxHashSet<String>,
+    pub verb_followers: FxHashSet<String>,
     pub beneficiary: FxHashSet<String>,
     pub military_nouns: Phrases,
     /// The same phrases as one automaton: most sentences have none, and this says so at once.
@@ -172,6 +173,7 @@ impl Extractor {
             hypothetical: phrases(&t.transfer.hypothetical),
             possession: phrases(&t.transfer.possession_cues),
             respectively: set(&t.transfer.distributive),
+            verb_followers: set(&t.transfer.verb_followers),
             beneficiary: set(&t.transfer.beneficiary_verbs),
             military_nouns: phrases(&t.transfer.military_nouns),
             military_ac: aho_corasick::AhoCorasickBuilder::new()

@@ -58,6 +58,17 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             let prev = if k > 0 { c.word(k - 1) } else { "" };
             let nominal = x.words.tnouns.contains(w)
                 && (c.word(k + 1) == "of" || matches!(prev, "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "these" | "those" | "any" | "such" | "further" | "continued" | "unlawful" | "illegal" | "illicit" | "new" | "arms" | "weapons" | "military"));
+            // Rule transfer.prenominal: "the Russian armed forces", "the supplied rifles": a
+            // participle between a determiner or demonym and its noun is an adjective.
+            if w.ends_with("ed") && k > 0 && k + 1 < n && (x.words.give.contains(w) || x.words.receive.contains(w)) {
+                let after_demonym = c.mentions.iter().any(|m| m.form == Form::Demonym && m.span.end == c.toks[k - 1].span.end);
+                let det = matches!(prev, "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "these" | "those");
+                let next = c.word(k + 1);
+                let noun_next = next.chars().all(|ch| ch.is_ascii_lowercase()) && !x.words.verb_followers.contains(next);
+                if (det || after_demonym) && noun_next {
+                    return None;
+                }
+            }
             // Rule transfer.customer: "X became the first export customer for W": the buyer's
             // role noun is the trigger (X receives); "export" before it is no act of its own.
             if x.words.customers.contains(c.word(k + 1)) && (x.words.give.contains(w) || x.words.tnouns.contains(w)) {

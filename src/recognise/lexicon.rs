@@ -188,6 +188,10 @@ pub struct TransferTriggers {
     /// transfer.respectively).
     #[serde(default)]
     pub distributive: Vec<String>,
+    /// Words after a participle that keep it a verb ("the weapons supplied to", "armed with"),
+    /// against its use as an adjective before a noun (rule transfer.prenominal).
+    #[serde(default)]
+    pub verb_followers: Vec<String>,
     /// "armed with", "equipped with": possession, not transfer.
     #[serde(default)]
     pub possession_cues: Vec<String>,
