@@ -315,6 +315,16 @@ fn transfer_prenominal_participle_is_no_trigger() {
 }
 
 #[test]
+fn transfer_possessive_origin_supplies() {
+    // Rule transfer.possessive-origin: the state whose goods are acquired supplies them.
+    let ex = run("Finland is set to acquire Israel's David's Sling air defence system.");
+    assert_eq!(transfers(&ex), vec![("Q801".into(), "Q33".into(), "AirDefense".into())]);
+    // Captured goods are not supplied by their owner.
+    let ex = run("Russia captured Ukraine's Leopard tanks near the front.");
+    assert!(ex.transfers.is_empty(), "{:?}", transfers(&ex));
+}
+
+#[test]
 fn transfer_nominal_frames() {
     let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");
     assert!(transfers(&ex).iter().any(|(s, _, c)| s == RU && c == "Aircraft"), "{:?}", transfers(&ex));

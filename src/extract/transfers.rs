@@ -189,10 +189,13 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
         (p < v, p.abs_diff(v))
     });
     if supplier.is_none() && !captured {
-        if let Some(m) = object.and_then(|w| origin_of(x, doc, c, w)) {
+        // Rule transfer.possessive-origin: "Germany will acquire Israel's Arrow 3": the state
+        // whose goods they are supplies them to the one acquiring them.
+        let possessed = object.and_then(|w| possessor_of(doc, c, w)).map(|m| (m, "transfer.possessive-origin"));
+        if let Some((m, r)) = object.and_then(|w| origin_of(x, doc, c, w)).map(|m| (m, "transfer.origin")).or(possessed) {
             if Some(m.actor) != recipient && !recipient.is_some_and(|r| super::state_of(doc, r) == super::state_of(doc, m.actor)) {
                 supplier = Some(m.actor);
-                rule = "transfer.origin";
+                rule = r;
                 confidence = 0.7;
             }
         }
@@ -725,23 +728,29 @@ fn clause_between(x: &Extractor, c: &Clause, m: &Mention, vstart: usize) -> bool
 
 /// Document-level: a transfer of generic "weapons"/"arms" (category Other) is dropped where the
 /// same supplier and recipient have a transfer of a named category (rule transfer.prefer-specific).
-/// A state's bodies and officials count as the state; a company, armed group or other
-/// organisation is a party of its own ("weapons to Wagner" beside "shells to Russia").
+/// A state's bodies, officials and companies are covered by the state ("France sold arms to
+/// Egypt" beside "Dassault's Rafales for Egypt"); a named company or armed group is a party of
+/// its own and is covered only by itself ("weapons to Wagner" beside "shells to Russia").
 pub(super) fn finish(doc: &mut Doc) {
-    let key = |doc: &Doc, t: &Transfer| {
-        let k = |i: usize| {
-            let a = &doc.ex.actors[i];
-            let own = matches!(a.kind, ActorKind::Company | ActorKind::ArmedGroup);
-            if own { a.key.clone() } else { super::state_of(doc, i).unwrap_or_else(|| a.key.clone()) }
-        };
-        (t.suppliers.iter().map(|&i| k(i)).collect::<Vec<_>>(), t.recipients.iter().map(|&i| k(i)).collect::<Vec<_>>())
+    let party = |doc: &Doc, i: usize| {
+        let a = &doc.ex.actors[i];
+        let own = matches!(a.kind, ActorKind::Company | ActorKind::ArmedGroup);
+        (a.key.clone(), own, super::state_of(doc, i))
     };
-    let keys: Vec<_> = doc.ex.transfers.iter().map(|t| (key(doc, t), t.weapon.category)).collect();
+    // Whether party `g` of the generic transfer stands for party `s` of the specific one.
+    let covers = |g: &(String, bool, Option<String>), s: &(String, bool, Option<String>)| g.0 == s.0 || !g.1 && g.2.is_some() && g.2 == s.2;
+    let parties: Vec<_> = doc
+        .ex
+        .transfers
+        .iter()
+        .map(|t| (t.suppliers.iter().map(|&i| party(doc, i)).collect::<Vec<_>>(), t.recipients.iter().map(|&i| party(doc, i)).collect::<Vec<_>>(), t.weapon.category))
+        .collect();
+    let all_covered = |gs: &[(String, bool, Option<String>)], ss: &[(String, bool, Option<String>)]| ss.iter().all(|s| gs.iter().any(|g| covers(g, s)));
     let mut i = 0;
     doc.ex.transfers.retain(|_| {
-        let (k, cat) = &keys[i];
+        let (sup, rec, cat) = &parties[i];
         i += 1;
-        !(*cat == "Other" && keys.iter().any(|(k2, c2)| k2 == k && *c2 != "Other"))
+        !(*cat == "Other" && parties.iter().any(|(s2, r2, c2)| *c2 != "Other" && all_covered(sup, s2) && all_covered(rec, r2)))
     });
 }
 
@@ -873,6 +882,15 @@ fn origin_of(x: &Extractor, doc: &Doc, c: &Clause, w: &WeaponMention) -> Option<
     let suffixed = gap.strip_prefix('-').map(|g| g.trim_end()).is_some_and(|g| x.words.origin_suffixes.contains(&g.to_lowercase()));
     let adjacent = gap == " " && m.form == Form::Demonym;
     (suffixed || adjacent).then_some(*m)
+}
+
+/// "Israel's Arrow 3": a state named in the possessive right before the goods.
+fn possessor_of(doc: &Doc, c: &Clause, w: &WeaponMention) -> Option<Mention> {
+    let m = c.mentions.iter().filter(|m| m.span.end <= w.span.start).last()?;
+    if doc.ex.actors[m.actor].kind != ActorKind::State || m.form == Form::Demonym {
+        return None;
+    }
+    matches!(between(doc, m.span.end, w.span.start), "'s " | "’s ").then_some(*m)
 }
 
 /// The party and the parties coordinated right after its first mention in the clause
