@@ -325,6 +325,16 @@ fn transfer_possessive_origin_supplies() {
 }
 
 #[test]
+fn transfer_part_of_other_goods() {
+    // Rule transfer.part-of: goods named as parts of other goods go with them.
+    let ex = run("Russia received the electronics found in Iranian drones in May.");
+    assert_eq!(transfers(&ex), vec![(IR.into(), RU.into(), "Drone".into())]);
+    // Listed side by side, both are transferred.
+    let ex = run("Iran sent drones and artillery shells to Russia.");
+    assert_eq!(transfers(&ex).len(), 2, "{:?}", transfers(&ex));
+}
+
+#[test]
 fn transfer_nominal_frames() {
     let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");
     assert!(transfers(&ex).iter().any(|(s, _, c)| s == RU && c == "Aircraft"), "{:?}", transfers(&ex));

@@ -178,6 +178,19 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
 /// from the transfer just reported, then record one transfer per weapon category.
 #[allow(clippy::too_many_arguments)]
 fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, dir: Dir, found: Frame, weapons: &[WeaponMention], sold_item: bool) {
+    // Rule transfer.part-of: "technologies found in Iranian drones": goods named as parts of
+    // other goods in the same transfer go with them.
+    let mut parts = weapons.to_vec();
+    if parts.len() > 1 {
+        let starts: Vec<usize> = parts.iter().map(|w| w.span.start).collect();
+        parts.retain(|w| {
+            let k = c.tok_at(w.span.end);
+            let Some(i) = x.words.part_of.first_at(c, k) else { return true };
+            let from = k + x.words.part_of.list[i].len();
+            !(from..(from + 4).min(c.toks.len())).any(|j| starts.contains(&c.toks[j].span.start))
+        });
+    }
+    let weapons: &[WeaponMention] = &parts;
     let (mut supplier, mut recipient, rule) = found;
     let mut confidence = 0.8;
     let mut rule = if sold_item { "transfer.sale-of" } else { rule };

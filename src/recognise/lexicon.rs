@@ -192,6 +192,10 @@ pub struct TransferTriggers {
     /// against its use as an adjective before a noun (rule transfer.prenominal).
     #[serde(default)]
     pub verb_followers: Vec<String>,
+    /// "technologies found in drones": what follows holds the goods before it (rule
+    /// transfer.part-of).
+    #[serde(default)]
+    pub part_of_cues: Vec<String>,
     /// "armed with", "equipped with": possession, not transfer.
     #[serde(default)]
     pub possession_cues: Vec<String>,
