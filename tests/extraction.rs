@@ -335,6 +335,19 @@ fn transfer_part_of_other_goods() {
 }
 
 #[test]
+fn transfer_anaphoric_suppliers_keep_their_goods() {
+    // Rule transfer.anaphoric-supplier: "the companies" beside a named supplier are the companies
+    // already supplying this recipient; each keeps its goods, the named one gets the rest.
+    let t = transfer_labels(&run(
+        "Rheinmetall will supply Boxer vehicles to the Netherlands. KNDS will supply PzH 2000 howitzers to the Netherlands. \
+         The Dutch army will buy 40 Boxer vehicles, 12 PzH 2000 howitzers and 20 patrol boats from the firms and Thales.",
+    ));
+    let got = |s: &str, cat: &str| t.iter().any(|x| x.0 == s && x.2 == cat && x.3 == "transfer.anaphoric-supplier");
+    assert!(got("Rheinmetall", "ArmoredVehicle") && got("KNDS", "Artillery"), "{t:?}");
+    assert!(!t.iter().any(|x| x.3 == "transfer.anaphoric-supplier" && x.0 != "Rheinmetall" && x.0 != "KNDS" && x.2 != "Naval"), "{t:?}");
+}
+
+#[test]
 fn transfer_nominal_frames() {
     let ex = run("Analysts tracked the purchase of fighter jets from Russia by India.");
     assert!(transfers(&ex).iter().any(|(s, _, c)| s == RU && c == "Aircraft"), "{:?}", transfers(&ex));

@@ -279,6 +279,9 @@ fn complete(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx, v: usize, d
         if recs.len() == 1 && respectively(x, doc, c, sup, rec, &weapons, status, confidence) {
             return;
         }
+        if recs.len() == 1 && sups.len() == 1 && anaphoric_suppliers(x, doc, c, sup, rec, &weapons, status, confidence) {
+            return;
+        }
         for &s in &sups {
             for &r in &recs {
                 if s == r || super::state_of(doc, s).is_some() && super::state_of(doc, s) == super::state_of(doc, r) {
@@ -958,6 +961,53 @@ fn respectively(x: &Extractor, doc: &mut Doc, c: &Clause, sup: usize, rec: usize
     }
     for (p, w) in parties.into_iter().zip(items.into_iter().cloned().collect::<Vec<_>>()) {
         push_transfers(doc, c, std::slice::from_ref(&w), p, rec, status, "transfer.respectively", confidence);
+    }
+    true
+}
+
+/// Rule transfer.anaphoric-supplier: "… tanks, howitzers and jets from the companies and KAI":
+/// a plural like "the companies" beside the named supplier stands for the companies that
+/// already supply this recipient; each of them keeps the goods it was reported with, the named
+/// supplier gets the rest. Returns whether it recorded the transfers.
+#[allow(clippy::too_many_arguments)]
+fn anaphoric_suppliers(x: &Extractor, doc: &mut Doc, c: &Clause, sup: usize, rec: usize, weapons: &[WeaponMention], status: &'static str, confidence: f32) -> bool {
+    let Some(m) = c.mentions.iter().find(|m| m.actor == sup) else { return false };
+    let k = c.tok_of(m);
+    if k < 3 || c.word(k - 1) != "and" || !x.words.company_anaphors.contains(c.word(k - 2)) || !matches!(c.word(k - 3), "the" | "both" | "these" | "those" | "two" | "three") {
+        return false;
+    }
+    // Earlier suppliers of this recipient, with the goods (lexicon rows) each was reported with.
+    let earlier: Vec<(usize, String, &str)> = doc
+        .ex
+        .transfers
+        .iter()
+        .filter(|t| t.recipients == [rec] && t.suppliers.len() == 1 && t.suppliers[0] != sup && is_company(doc, t.suppliers[0]))
+        .map(|t| (t.suppliers[0], t.weapon.label.to_lowercase(), t.weapon.category))
+        .collect();
+    if earlier.is_empty() {
+        return false;
+    }
+    let mut rest = Vec::new();
+    let mut known: Vec<(usize, WeaponMention)> = Vec::new();
+    for w in weapons {
+        let label = doc.text[w.span.start..w.span.end].to_lowercase();
+        let cat = doc.gaz.weapons[w.row].category;
+        // The same goods by name; else the one earlier supplier of that kind of goods.
+        let same_kind: Vec<usize> = earlier.iter().filter(|e| e.2 == cat).map(|e| e.0).collect();
+        let by_kind = (!same_kind.is_empty() && same_kind.iter().all(|&s| s == same_kind[0])).then(|| same_kind[0]);
+        match earlier.iter().find(|e| e.1 == label).map(|e| e.0).or(by_kind) {
+            Some(s) => known.push((s, w.clone())),
+            None => rest.push(w.clone()),
+        }
+    }
+    if known.is_empty() {
+        return false;
+    }
+    for (s, w) in known {
+        push_transfers(doc, c, std::slice::from_ref(&w), s, rec, status, "transfer.anaphoric-supplier", confidence);
+    }
+    if !rest.is_empty() {
+        push_transfers(doc, c, &rest, sup, rec, status, "transfer.anaphoric-supplier", confidence);
     }
     true
 }

@@ -196,6 +196,10 @@ pub struct TransferTriggers {
     /// transfer.part-of).
     #[serde(default)]
     pub part_of_cues: Vec<String>,
+    /// Plurals that stand for companies named before ("from the companies and KAI"; rule
+    /// transfer.anaphoric-supplier).
+    #[serde(default)]
+    pub company_anaphors: Vec<String>,
     /// "armed with", "equipped with": possession, not transfer.
     #[serde(default)]
     pub possession_cues: Vec<String>,
