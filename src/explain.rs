@@ -62,6 +62,7 @@ fn provenance(fact: &mut Value, e: &Evidence) {
     // Character (Unicode code point) offsets into the article text, as in RDF: what Python's
     // str slicing and JavaScript's Array.from expect.
     fact["evidence"] = json!({"sentence": e.sentence, "start": e.char_start, "end": e.char_end});
+    fact["date"] = e.when.as_ref().map_or(Value::Null, |w| json!({"date": w.date, "precision": w.precision, "text": w.text}));
 }
 
 /// One article as a JSON object: the article, the entities it mentions, its facts.
@@ -158,6 +159,10 @@ pub fn write_text<W: Write>(out: &mut W, a: &Article, ex: &Extraction) -> std::i
 }
 
 fn evidence<W: Write>(out: &mut W, e: &Evidence) -> std::io::Result<()> {
-    writeln!(out, "  rule {} (confidence {:.2}), chars {}..{}", e.rule, e.confidence, e.char_start, e.char_end)?;
+    write!(out, "  rule {} (confidence {:.2}), chars {}..{}", e.rule, e.confidence, e.char_start, e.char_end)?;
+    match &e.when {
+        Some(w) => writeln!(out, ", dated {} ({}, “{}”)", w.date, w.precision, w.text)?,
+        None => writeln!(out)?,
+    }
     writeln!(out, "  “{}”", e.sentence)
 }

@@ -88,6 +88,20 @@ pub struct Evidence {
     /// Id of the rule that produced the fact (see `realpolitik explain`).
     pub rule: String,
     pub confidence: f32,
+    /// When the event happened, as the sentence dates it (none when it does not).
+    pub when: Option<EventDate>,
+}
+
+/// An event's date from a date phrase of its sentence ("on Wednesday", "in August 2021").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventDate {
+    /// ISO date; with month or year precision, the first day of that month or year, with week
+    /// precision the Monday of that week.
+    pub date: String,
+    /// day | week | month | year
+    pub precision: &'static str,
+    /// The phrase as written.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -4,6 +4,7 @@
 //! Every fact carries its evidence sentence, the id of the rule that produced it and a
 //! confidence, so `realpolitik explain` can show why it is there.
 
+pub mod dates;
 mod sanctions;
 mod statements;
 mod transfers;
@@ -20,6 +21,8 @@ pub struct Extractor {
     words: Words,
     /// Rule id → measured precision (`data/lexicon/calibration.tsv`): what `rp:confidence` says.
     calibration: FxHashMap<String, f32>,
+    /// Date phrases (`data/lexicon/dates.toml`).
+    dates: dates::Dates,
 }
 
 const CALIBRATION: &str = include_str!("../../data/lexicon/calibration.tsv");
@@ -202,7 +205,7 @@ impl Extractor {
             measure_concepts: measures.iter().map(|(_, c)| *c).collect(),
             measures: Phrases::new(measures.into_iter().map(|(p, _)| p).collect()),
         };
-        Ok(Extractor { gaz, words, calibration: calibration()? })
+        Ok(Extractor { gaz, words, calibration: calibration()?, dates: dates::Dates::new()? })
     }
 
     /// One extractor for the process (the lexicon is compiled once).
@@ -248,6 +251,12 @@ impl Extractor {
         ex.sanctions.iter_mut().for_each(|s| calibrated(&mut s.evidence));
         ex.transfers.iter_mut().for_each(|t| calibrated(&mut t.evidence));
         ex.statements.iter_mut().for_each(|s| calibrated(&mut s.evidence));
+        // Each event's date from its sentence and the article's date.
+        let published = article.date.as_deref().and_then(dates::Day::parse);
+        let dated = |e: &mut Evidence| e.when = self.dates.resolve(&e.sentence, published);
+        ex.sanctions.iter_mut().for_each(|s| dated(&mut s.evidence));
+        ex.transfers.iter_mut().for_each(|t| dated(&mut t.evidence));
+        ex.statements.iter_mut().for_each(|s| dated(&mut s.evidence));
         // Character offsets from one index of the text (see `evidence`).
         let chars = text::CharIndex::new(&article.text);
         let offsets = |e: &mut Evidence| {
@@ -366,6 +375,7 @@ pub(crate) fn evidence(doc: &Doc, span: Span, rule: &str, confidence: f32) -> Ev
         char_end: 0,
         rule: rule.to_string(),
         confidence,
+        when: None,
     }
 }
 

@@ -19,9 +19,10 @@ const TYPED_PROPS: &[(&str, &str)] = &[
     ("linkConfidence", "decimal"),
     ("direct", "boolean"),
     ("published", "date"),
+    ("eventDate", "date"),
     ("url", "anyURI"),
 ];
-const STRING_PROPS: &[&str] = &["quote", "evidence", "rule", "measureText", "status", "title", "contentHash", "role", "isoCode", "linkMethod"];
+const STRING_PROPS: &[&str] = &["quote", "evidence", "rule", "datePrecision", "dateText", "measureText", "status", "title", "contentHash", "role", "isoCode", "linkMethod"];
 
 /// The `@context` every document we write uses.
 pub fn context() -> Value {

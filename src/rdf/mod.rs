@@ -277,6 +277,11 @@ fn provenance(b: &mut Builder, e: &NamedNode, article: &NamedNode, ev: &Evidence
     b.add(e, &rp("evidenceEnd"), typed(ev.char_end.to_string(), xsd::INTEGER));
     b.add(e, &rp("rule"), string(&ev.rule));
     b.add(e, &rp("confidence"), decimal(ev.confidence as f64));
+    if let Some(w) = &ev.when {
+        b.add(e, &rp("eventDate"), typed(w.date.clone(), xsd::DATE));
+        b.add(e, &rp("datePrecision"), string(w.precision));
+        b.add(e, &rp("dateText"), string(&w.text));
+    }
 }
 
 /// The ontology as quads in its own named graph.
