@@ -181,7 +181,13 @@ impl Dates {
     /// outside quotation marks wins (a quote may recall another time), else the first inside.
     pub fn resolve(&self, sentence: &str, article: Option<Day>) -> Option<EventDate> {
         let mut found: Vec<(usize, usize, EventDate)> = Vec::new();
+        // Rule date.possessive: "Sunday's vote", "today's sanctions" date the noun they modify,
+        // not the event the sentence reports.
+        let possessive = |e: usize| sentence.get(e..).is_some_and(|r| r.starts_with("'s ") || r.starts_with("’s "));
         let taken = |s: usize, e: usize, d: Option<EventDate>, found: &mut Vec<(usize, usize, EventDate)>| {
+            if possessive(e) {
+                return;
+            }
             if let Some(d) = d {
                 if !found.iter().any(|(fs, fe, _)| s < *fe && *fs < e) {
                     found.push((s, e, d));
@@ -370,6 +376,13 @@ mod tests {
         assert_eq!(at("The deal was agreed last year.", "2024-01-10"), is("2023-01-01", "year"));
         assert_eq!(at("Exports rose this year.", "2024-01-10"), is("2024-01-01", "year"));
         assert_eq!(at("Exports rose this year.", ""), None);
+    }
+
+    #[test]
+    fn possessive_phrases_date_their_noun() {
+        assert_eq!(at("After Sunday's vote, the council imposed sanctions.", "2023-09-28"), None);
+        assert_eq!(at("Today's measures follow the vote.", "2023-09-28"), None);
+        assert_eq!(at("After Sunday's vote, the council imposed sanctions on Tuesday.", "2023-09-28"), is("2023-09-26", "day"));
     }
 
     #[test]
