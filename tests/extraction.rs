@@ -1295,6 +1295,16 @@ fn sanction_fronted_adverbial_is_its_own_part() {
 }
 
 #[test]
+fn sanction_state_measures_under_a_sanction_verb() {
+    // Rule sanction.state-measures: "US measures" is the measure when a sanction verb governs it.
+    let ex = run("Oil majors are listed too, such as Lukoil, which is already targeted by US measures.");
+    assert!(has(&ex, US, RU), "{:?}", sanction_pairs(&ex));
+    // Without a sanction verb, or without a state before it, "measures" is no sanction.
+    assert!(run("The EU adopted measures to support Ukraine's farmers.").sanctions.is_empty());
+    assert!(run("Russia put its troops on alert as part of security measures.").sanctions.is_empty());
+}
+
+#[test]
 fn sanction_subject_to_with_adverb_and_possessive_subject() {
     // sanction.subject-to-adverb: "X is also subject to UN sanctions": X is the target, not an imposer.
     // sanction.possessive-subject: "Iran's ... agency" with no named target stands for Iran.

@@ -68,6 +68,7 @@ pub(crate) struct Words {
     pub target_links: FxHashSet<String>,
     pub possessive_pronouns: FxHashSet<String>,
     pub reactions: FxHashSet<String>,
+    pub state_measures: FxHashSet<String>,
     /// Transfer phrase lists, split into words once.
     pub hypothetical: Phrases,
     pub possession: Phrases,
@@ -175,6 +176,7 @@ impl Extractor {
             target_links: set(&t.sanction.target_links),
             possessive_pronouns: set(&t.sanction.possessive_pronouns),
             reactions: set(&t.sanction.reaction_verbs),
+            state_measures: set(&t.sanction.state_measure_nouns),
             hypothetical: phrases(&t.transfer.hypothetical),
             possession: phrases(&t.transfer.possession_cues),
             respectively: set(&t.transfer.distributive),

@@ -92,6 +92,16 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             break;
         }
     }
+    // Rule sanction.state-measures: "targeted by US measures": a generic noun right after a
+    // state or IGO is the measure when a sanction verb governs the clause.
+    if measure.is_none() && (0..n).any(|i| x.words.light.contains(&c.lower[i]) || x.words.strong.contains(&c.lower[i])) {
+        measure = (1..n)
+            .find(|&i| {
+                x.words.state_measures.contains(c.word(i))
+                    && c.mentions.iter().any(|m| m.span.end == c.toks[i - 1].span.end && matches!(doc.ex.actors[m.actor].kind, ActorKind::State | ActorKind::Igo))
+            })
+            .map(|i| (i, i + 1, "OtherMeasure"));
+    }
     let strong = (0..n).find(|&i| x.words.strong.contains(&c.lower[i]) && !adjectival(c, i));
     // Rule sanction.complement-light: "X announced that Y was adopting sanctions": a light verb
     // in the that-clause holding the measure governs it, not the reporting verb before "that".

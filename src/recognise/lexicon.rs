@@ -139,6 +139,10 @@ pub struct SanctionTriggers {
     /// Possessive pronouns that refer the measure back to the clause subject ("their sanctions").
     #[serde(default)]
     pub possessive_pronouns: Vec<String>,
+    /// Nouns that are a sanction only when a state modifies them and a sanction verb governs
+    /// them ("targeted by US measures"; rule sanction.state-measures).
+    #[serde(default)]
+    pub state_measure_nouns: Vec<String>,
     /// Verbs of reacting to a measure ("Turkey denounced the US sanctions"): with no target
     /// named, the one who reacts is the target.
     #[serde(default)]
