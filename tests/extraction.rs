@@ -647,6 +647,17 @@ fn quote_continued_in_next_quote_and_paragraph() {
 }
 
 #[test]
+fn statement_reporting_party_speaks() {
+    // A state, body or person that reports something is speaking ("reported" as an object verb);
+    // agencies and outlets that report never are, nor is a passive "it was reported".
+    let sp = speakers(&run("Ukraine has reported a wave of Russian missile strikes on its power grid this week."));
+    assert_eq!(sp.len(), 1, "{sp:?}");
+    assert_eq!(sp[0].0, "Ukraine");
+    assert!(run("The agency TASS reported that the talks in Geneva had ended without a deal.").statements.is_empty());
+    assert!(run("It was reported that the talks in Geneva had ended without a deal.").statements.is_empty());
+}
+
+#[test]
 fn statement_said_back_to_institution() {
     let ex = run("The Canadian Foreign Ministry said that new measures were adopted. “The list will grow in the coming weeks,” the statement said.");
     assert_eq!(ex.statements.len(), 2, "{:?}", speakers(&ex));
