@@ -408,3 +408,26 @@ fn tables_fit_a_width_or_are_never_cut() {
         _ => eprintln!("skipping the terminal case: no working `script` (util-linux)"),
     }
 }
+
+/// N-Quads stream article by article: the batch holds exactly the quads of the articles one by
+/// one (shared entities once), and the bytes repeat run to run.
+#[test]
+fn line_formats_stream_articles_with_shared_entities_once() {
+    let dir = common::samples();
+    let o = run(&["extract", "--format", "nquads", dir.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let batch = stdout(&o);
+    let lines: Vec<&str> = batch.lines().collect();
+    let unique: std::collections::BTreeSet<&str> = lines.iter().copied().collect();
+    assert_eq!(unique.len(), lines.len(), "a quad is written twice");
+    let mut single = std::collections::BTreeSet::new();
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let p = f.unwrap().path();
+        let o = run(&["extract", "--format", "nquads", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        single.extend(stdout(&o).lines().map(str::to_string));
+    }
+    assert_eq!(unique.iter().map(|s| s.to_string()).collect::<std::collections::BTreeSet<_>>(), single);
+    let again = run(&["extract", "--format", "nquads", dir.to_str().unwrap()]);
+    assert_eq!(stdout(&again), batch, "output must be byte-identical run to run");
+}

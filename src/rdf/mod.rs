@@ -330,6 +330,73 @@ pub fn write_quads<W: Write>(mut quads: Vec<Quad>, format: Format, out: W) -> Re
     }
 }
 
+impl Format {
+    /// Line formats can be written article by article in bounded memory ([`QuadStream`]); the
+    /// others (Turtle, TriG, RDF/XML, JSON-LD) group the whole graph and need it at once.
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Ntriples | Format::Nquads)
+    }
+}
+
+/// N-Triples or N-Quads written one article at a time: each article's quads sorted, in input
+/// order, and a shared entity's description written once (the first article that uses it), so
+/// memory grows with the number of distinct entities, not of articles. The same input gives the
+/// same bytes.
+pub struct QuadStream<W: Write> {
+    out: W,
+    format: Format,
+    entities: NamedNode,
+    seen: std::collections::HashSet<Quad>,
+}
+
+impl<W: Write> QuadStream<W> {
+    pub fn new(format: Format, out: W) -> Result<QuadStream<W>> {
+        if !format.streams() {
+            return Err(Error::Rdf(format!("{format:?} cannot be written article by article")));
+        }
+        Ok(QuadStream { out, format, entities: entities_graph(), seen: Default::default() })
+    }
+
+    pub fn write_article(&mut self, mut quads: Vec<Quad>) -> Result<()> {
+        sort_quads(&mut quads);
+        let triples = !self.format.keeps_graphs();
+        let mut lines = Vec::with_capacity(quads.len());
+        for q in quads {
+            let shared = matches!(&q.graph_name, GraphName::NamedNode(g) if *g == self.entities);
+            if shared && !self.seen.insert(q.clone()) {
+                continue;
+            }
+            lines.push(q);
+        }
+        if triples {
+            let mut ts: Vec<oxigraph::model::Triple> = lines.into_iter().map(|q| q.into()).collect();
+            ts.sort_unstable_by(|a, b| {
+                let ka = (subject_str(&a.subject), a.predicate.as_str(), term_key(&a.object));
+                let kb = (subject_str(&b.subject), b.predicate.as_str(), term_key(&b.object));
+                ka.cmp(&kb)
+            });
+            ts.dedup();
+            for t in &ts {
+                writeln!(self.out, "{t} .").map_err(stdout_err)?;
+            }
+        } else {
+            for q in &lines {
+                writeln!(self.out, "{q} .").map_err(stdout_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<W> {
+        self.out.flush().map_err(stdout_err)?;
+        Ok(self.out)
+    }
+}
+
+fn stdout_err(source: std::io::Error) -> Error {
+    Error::Io { path: "standard output".into(), source }
+}
+
 /// Sort by (graph, subject, predicate, object) as N-Triples text: a total, stable order that
 /// keeps each graph and each subject together.
 pub fn sort_quads(quads: &mut Vec<Quad>) {
