@@ -748,25 +748,50 @@ fn clause_between(x: &Extractor, c: &Clause, m: &Mention, vstart: usize) -> bool
 /// Egypt" beside "Dassault's Rafales for Egypt"); a named company or armed group is a party of
 /// its own and is covered only by itself ("weapons to Wagner" beside "shells to Russia").
 pub(super) fn finish(doc: &mut Doc) {
-    let party = |doc: &Doc, i: usize| {
-        let a = &doc.ex.actors[i];
-        let own = matches!(a.kind, ActorKind::Company | ActorKind::ArmedGroup);
-        (a.key.clone(), own, super::state_of(doc, i))
+    // A party as the keys it can be found by: itself, and its state unless it is a party of its
+    // own (a company or armed group), which only a generic transfer naming it covers.
+    let own = |doc: &Doc, i: usize| matches!(doc.ex.actors[i].kind, ActorKind::Company | ActorKind::ArmedGroup);
+    let as_specific = |doc: &Doc, i: usize| {
+        let mut v = vec![format!("k:{}", doc.ex.actors[i].key)];
+        v.extend(super::state_of(doc, i).map(|s| format!("s:{s}")));
+        v
     };
-    // Whether party `g` of the generic transfer stands for party `s` of the specific one.
-    let covers = |g: &(String, bool, Option<String>), s: &(String, bool, Option<String>)| g.0 == s.0 || !g.1 && g.2.is_some() && g.2 == s.2;
-    let parties: Vec<_> = doc
+    let as_generic = |doc: &Doc, i: usize| {
+        let mut v = vec![format!("k:{}", doc.ex.actors[i].key)];
+        if !own(doc, i) {
+            v.extend(super::state_of(doc, i).map(|s| format!("s:{s}")));
+        }
+        v
+    };
+    // Every (supplier, recipient) key pair of a transfer of a named category, as a set (not a
+    // scan of every transfer for each generic one).
+    let mut specific: std::collections::HashSet<(String, String)> = Default::default();
+    for t in doc.ex.transfers.iter().filter(|t| t.weapon.category != "Other") {
+        for &s in &t.suppliers {
+            for &r in &t.recipients {
+                for a in as_specific(doc, s) {
+                    for b in as_specific(doc, r) {
+                        specific.insert((a.clone(), b));
+                    }
+                }
+            }
+        }
+    }
+    let drop: Vec<bool> = doc
         .ex
         .transfers
         .iter()
-        .map(|t| (t.suppliers.iter().map(|&i| party(doc, i)).collect::<Vec<_>>(), t.recipients.iter().map(|&i| party(doc, i)).collect::<Vec<_>>(), t.weapon.category))
+        .map(|t| {
+            t.weapon.category == "Other"
+                && t.suppliers.iter().any(|&s| {
+                    t.recipients.iter().any(|&r| as_generic(doc, s).iter().any(|a| as_generic(doc, r).iter().any(|b| specific.contains(&(a.clone(), b.clone())))))
+                })
+        })
         .collect();
-    let all_covered = |gs: &[(String, bool, Option<String>)], ss: &[(String, bool, Option<String>)]| ss.iter().all(|s| gs.iter().any(|g| covers(g, s)));
     let mut i = 0;
     doc.ex.transfers.retain(|_| {
-        let (sup, rec, cat) = &parties[i];
         i += 1;
-        !(*cat == "Other" && parties.iter().any(|(s2, r2, c2)| *c2 != "Other" && all_covered(sup, s2) && all_covered(rec, r2)))
+        !drop[i - 1]
     });
 }
 
