@@ -106,6 +106,9 @@ enum Unit {
 
 /// The compiled date lexicon.
 pub struct Dates {
+    /// Anything a date phrase needs (a month, weekday, relative phrase or four digits): most
+    /// sentences have none, and one scan says so.
+    candidate: Regex,
     iso: Regex,
     month_day_year: Regex,
     day_month_year: Regex,
@@ -159,8 +162,11 @@ impl Dates {
         let full = alternation(&full);
         let preps = alternation(&raw.time_prepositions);
         let rel: Vec<String> = relative_of.keys().cloned().collect();
-        let re = |p: String| Regex::new(&p).map_err(|e| bad(e.to_string()));
+        // ASCII classes and word boundaries: the words are ASCII, and Unicode tables would cost
+        // more to compile than every sentence costs to scan.
+        let re = |p: String| regex::RegexBuilder::new(&p).unicode(false).build().map_err(|e| bad(e.to_string()));
         Ok(Dates {
+            candidate: re(format!(r"\b(?:{m}|{})\b|(?i:\b(?:{})\b)|\d{{4}}", alternation(&raw.weekdays), alternation(&rel)))?,
             iso: re(r"\b(\d{4})-(\d{2})-(\d{2})\b".into())?,
             month_day_year: re(format!(r"\b({m})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b"))?,
             day_month_year: re(format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({m})\.?,? (\d{{4}})\b"))?,
@@ -180,6 +186,9 @@ impl Dates {
     /// The date of the event a sentence reports, given the article's date. The first phrase
     /// outside quotation marks wins (a quote may recall another time), else the first inside.
     pub fn resolve(&self, sentence: &str, article: Option<Day>) -> Option<EventDate> {
+        if !self.candidate.is_match(sentence) {
+            return None;
+        }
         let mut found: Vec<(usize, usize, EventDate)> = Vec::new();
         // Rule date.possessive: "Sunday's vote", "today's sanctions" date the noun they modify,
         // not the event the sentence reports.

@@ -255,7 +255,9 @@ impl Extractor {
         ex.statements.iter_mut().for_each(|s| calibrated(&mut s.evidence));
         // Each event's date from its sentence and the article's date.
         let published = article.date.as_deref().and_then(dates::Day::parse);
-        let dated = |e: &mut Evidence| e.when = self.dates.resolve(&e.sentence, published);
+        // Facts of one sentence share its date: each sentence is read once.
+        let mut by_span: FxHashMap<(usize, usize), Option<crate::model::EventDate>> = FxHashMap::default();
+        let mut dated = |e: &mut Evidence| e.when = by_span.entry((e.span.start, e.span.end)).or_insert_with(|| self.dates.resolve(&e.sentence, published)).clone();
         ex.sanctions.iter_mut().for_each(|s| dated(&mut s.evidence));
         ex.transfers.iter_mut().for_each(|t| dated(&mut t.evidence));
         ex.statements.iter_mut().for_each(|s| dated(&mut s.evidence));
