@@ -315,14 +315,15 @@ impl<'a> Clause<'a> {
         Clause { span, sentence: self.sentence, toks: self.toks[from..to].to_vec(), lower: self.lower[from..to].to_vec(), mentions }
     }
 
-    /// Token index at or after a byte offset.
+    /// Token index at or after a byte offset. Tokens are in text order and never overlap, so
+    /// starts and ends both increase: binary search, not a scan of the sentence.
     pub fn tok_at(&self, byte: usize) -> usize {
-        self.toks.iter().position(|t| t.span.start >= byte).unwrap_or(self.toks.len())
+        self.toks.partition_point(|t| t.span.start < byte)
     }
 
     /// Index of the token a mention starts at.
     pub fn tok_of(&self, m: &Mention) -> usize {
-        self.toks.iter().position(|t| t.span.end > m.span.start).unwrap_or(self.toks.len())
+        self.toks.partition_point(|t| t.span.end <= m.span.start)
     }
 
     /// Does the lower-cased word sequence `phrase` start at token i?

@@ -102,9 +102,11 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
             let mut used_verbs: Vec<usize> = Vec::new();
             // Verbs that follow the quotation they attribute ("“…,” X said in a statement").
             let mut quote_verbs: Vec<usize> = Vec::new();
+            // Tokens a speaker can be found from before a quotation, found once per sentence.
+            let back = if squotes.is_empty() { Vec::new() } else { speaker_cues(x, c) };
             for q in &squotes {
                 let words = text::tokens(doc.text, *q).len();
-                let found = direct_speaker(x, doc, c, *q, &mut st);
+                let found = direct_speaker(x, doc, c, *q, &mut st, &back);
                 let (speaker, rule) = match found {
                     Some((sp, verb)) => {
                         // One statement per speech act: a second fragment of the same reported clause is not another.
@@ -554,9 +556,22 @@ fn title_person(x: &Extractor, doc: &Doc, c: &Clause, t: usize) -> Option<usize>
     (cands.len() == 1).then(|| cands[0])
 }
 
+/// The tokens of a sentence where `direct_speaker` looks for a speaker before a quotation (a
+/// speech or quote-only verb, "according to"), in text order: each quotation then visits only
+/// these, not every token before it (linear in a sentence of many quotations).
+fn speaker_cues(x: &Extractor, c: &Clause) -> Vec<usize> {
+    (0..c.toks.len())
+        .filter(|&k| {
+            let w = c.word(k);
+            x.words.speech.contains(w) || x.words.quote_only.contains(w) || w == "according" && c.word(k + 1) == "to"
+        })
+        .collect()
+}
+
 /// Speaker of a quotation: a speech verb just after the closing mark, or before the opening
-/// one. Also returns the verb's token index (None for "according to").
-fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State) -> Option<(usize, Option<usize>)> {
+/// one. Also returns the verb's token index (None for "according to"). `back` is the
+/// sentence's `speaker_cues`.
+fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State, back: &[usize]) -> Option<(usize, Option<usize>)> {
     let qe = c.tok_at(q.end);
     // Rule `statement.direct` reaches over a long apposition: "“…,” the White House's deputy
     // press secretary, Josh Earnest, said"; another quotation mark or a full stop ends the search.
@@ -573,7 +588,7 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State)
     }
     // Before the quote, in the same sentence.
     let qs = c.tok_at(q.start);
-    for k in (0..qs).rev() {
+    for &k in back[..back.partition_point(|&k| k < qs)].iter().rev() {
         let w = c.word(k);
         if x.words.speech.contains(w) || x.words.quote_only.contains(w) {
             if let Some(s) = speaker_at(x, doc, c, k, st) {
@@ -615,7 +630,18 @@ fn np_head(x: &Extractor, doc: &Doc, c: &Clause, m: Mention) -> Mention {
 
 /// Reported speech in a sentence; quoted stretches are left to the direct rule.
 fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_verbs: &[usize], done_quote: bool, st: &mut State, para_speaker: &mut Option<usize>) {
-    let in_quote = |k: usize| quotes.iter().any(|q| q.start <= c.toks[k].span.start && c.toks[k].span.end <= q.end);
+    // Which tokens lie inside a quotation, marked once (tokens are in text order), instead of
+    // testing every quotation for every token.
+    let mut quoted = vec![false; c.toks.len()];
+    for q in quotes {
+        let from = c.toks.partition_point(|t| t.span.start < q.start);
+        for (i, t) in c.toks[from..].iter().enumerate().take_while(|(_, t)| t.span.start < q.end) {
+            if t.span.end <= q.end {
+                quoted[from + i] = true;
+            }
+        }
+    }
+    let in_quote = |k: usize| quoted.get(k).copied().unwrap_or(false);
     let n = c.toks.len();
     let end = c.span.end - doc.text[c.span.start..c.span.end].len() + doc.text[c.span.start..c.span.end].trim_end_matches(['.', '”', '"', ' ']).len();
     // A last token keeps its own period ("According to the U.S."): the clause never ends inside it.
