@@ -475,6 +475,17 @@ pub struct Doc<'a> {
     pub gaz: &'static Gazetteer,
     /// Tokens of each sentence (`text::tokens` of its span), by sentence index.
     pub sentence_tokens: Vec<Vec<Token<'a>>>,
+    /// The longest mention's length in bytes (bounds the binary search of `overlaps_mention`).
+    pub longest_mention: usize,
+}
+
+impl Doc<'_> {
+    /// Does any mention overlap the span? A binary search over the mentions (sorted by start),
+    /// not a scan of the article's.
+    pub fn overlaps_mention(&self, span: Span) -> bool {
+        let lo = self.mentions.partition_point(|m| m.span.start + self.longest_mention <= span.start);
+        self.mentions[lo..].iter().take_while(|m| m.span.start < span.end).any(|m| m.span.overlaps(span))
+    }
 }
 
 const STOP: &[&str] = &[
@@ -632,12 +643,23 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
     }
     // 3. Bare surnames of known persons ("Nelson stated").
     if !persons.is_empty() {
+        // The mentions so far by start, with the longest one's length: those that can overlap a
+        // token are found by binary search, not by scanning every mention for every surname.
+        // (A surname added here lies inside its token; tokens never overlap, so it cannot
+        // overlap a later one.)
+        let mut known: Vec<Span> = mentions.iter().map(|m| m.span).collect();
+        known.sort_by_key(|sp| (sp.start, sp.end));
+        let longest = known.iter().map(|sp| sp.end - sp.start).max().unwrap_or(0);
+        let overlaps_known = |span: Span| {
+            let lo = known.partition_point(|m| m.start + longest <= span.start);
+            known[lo..].iter().take_while(|m| m.start < span.end).any(|m| m.overlaps(span))
+        };
         for toks in &sent_toks {
             for &t in toks {
                 let bare = t.text.trim_end_matches("'s").trim_end_matches("’s");
                 if let Some(&(_, actor)) = persons.iter().find(|(sn, _)| sn == bare) {
                     let span = Span::new(t.span.start, t.span.start + bare.len());
-                    if !mentions.iter().any(|m| m.span.overlaps(span)) {
+                    if !overlaps_known(span) {
                         mentions.push(Mention { span, actor, form: Form::Other, entry: None });
                     }
                 }
@@ -660,7 +682,8 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
             ex.mention(i);
         }
     }
-    Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz, sentence_tokens: sent_toks }
+    let longest_mention = mentions.iter().map(|m| m.span.end - m.span.start).max().unwrap_or(0);
+    Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz, sentence_tokens: sent_toks, longest_mention }
 }
 
 /// Is the span inside one of the (sorted) paragraphs?
