@@ -924,14 +924,39 @@ fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, ment
             _ => None,
         })
         .collect();
+    // Only a state right before the body (spaces and "'s" between) or right after it ("of",
+    // "of the") can qualify: those are found by binary search over the states (in text order),
+    // not by testing every state of the article for every body.
+    let longest = states.iter().map(|(s, _)| s.end - s.start).max().unwrap_or(0);
+    let ws_before = |at: usize| text[..at].len() - text[..at].trim_end().len();
+    let ws_after = |at: usize| text[at..].len() - text[at..].trim_start().len();
     for m in mentions.iter_mut() {
         let Some(Entry::GenericBody(gi)) = m.entry else { continue };
-        let state = states.iter().find(|(s, _)| {
+        let qualifies = |s: &Span| {
             let between = if s.end <= m.span.start { &text[s.end..m.span.start] } else if m.span.end <= s.start { &text[m.span.end..s.start] } else { "x" };
             let b = between.trim();
             (s.end <= m.span.start && (b.is_empty() || b == "'s" || b == "’s"))
                 || (m.span.end <= s.start && (b == "of" || b == "of the"))
-        });
+        };
+        // Before: a state ending at or after `lo` (spaces, an optional "'s", spaces, the body).
+        let p0 = m.span.start - ws_before(m.span.start);
+        let p1 = ["'s", "’s"].iter().find(|e| text[..p0].ends_with(**e)).map_or(p0, |e| p0 - e.len());
+        let lo = p1 - ws_before(p1);
+        let a_lo = states.partition_point(|(s, _)| s.start + longest < lo);
+        let a_hi = states.partition_point(|(s, _)| s.start <= m.span.start);
+        // After: a state starting by `hi` (spaces, "of", an optional " the", spaces).
+        let mut hi = m.span.end + ws_after(m.span.end);
+        if text[hi..].starts_with("of") {
+            hi += 2;
+            if text[hi..].starts_with(" the") {
+                hi += 4;
+            }
+            hi += ws_after(hi);
+        }
+        let b_lo = states.partition_point(|(s, _)| s.start < m.span.end);
+        let b_hi = states.partition_point(|(s, _)| s.start <= hi);
+        let first = |from: usize, to: usize| states.get(from..to.max(from)).and_then(|r| r.iter().find(|(s, _)| qualifies(s)));
+        let state = first(a_lo, a_hi).or_else(|| first(b_lo.max(a_hi), b_hi));
         let g = &gaz.generic_bodies[gi];
         // Rule recognise.generic-lowercase: "the ministry", "a foreign ministry official" stay
         // common nouns; "Japan's foreign ministry", "the Russian embassy" name a body.
