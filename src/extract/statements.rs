@@ -677,7 +677,9 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
                 (None, Some(a)) => Mention { span: c.toks[k + 2].span, actor: a, form: Form::Other, entry: None },
                 _ => continue,
             };
-            let comma = doc.text[m.span.end..end].find(',').map(|p| m.span.end + p + 1);
+            // The mention may run past the clause's end ("According to e.U.S.": the mention
+            // "U.S." keeps the period the clause drops): then no comma follows it.
+            let comma = doc.text.get(m.span.end..end).and_then(|t| t.find(',')).map(|p| m.span.end + p + 1);
             let clause = if k == 0 || c.toks[k].span.start <= c.span.start + 1 {
                 comma.map(|p| &doc.text[p..end])
             } else {
