@@ -733,8 +733,12 @@ fn ambiguous_ok(text: &str, span: Span) -> bool {
 /// (recognise.coref-country). Mentions must be sorted by start.
 fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut Extraction, mentions: &mut Vec<Mention>) {
     let co = &gaz.coref;
+    // `mentions` is sorted by start and stays as it is below (new ones go to `added`): a
+    // description's overlapping mentions are found by binary search, bounded by the longest.
+    let longest = mentions.iter().map(|m| m.span.end - m.span.start).max().unwrap_or(0);
     let free = |span: Span, mentions: &[Mention]| {
-        word_bounded(text, span) && in_paragraphs(paras, span) && !mentions.iter().any(|m| m.span.overlaps(span))
+        let lo = mentions.partition_point(|m| m.span.start + longest <= span.start);
+        word_bounded(text, span) && in_paragraphs(paras, span) && !mentions[lo..].iter().take_while(|m| m.span.start < span.end).any(|m| m.span.overlaps(span))
     };
     let state_named = |ex: &Extraction, q: &str| ex.actors.iter().any(|a| a.kind == ActorKind::State && a.qid.as_deref() == Some(q));
     // All forms are searched in one pass; per form, the same non-overlapping, left-to-right
@@ -766,25 +770,29 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
     }
     // Bare councils, in text order.
     let mut found: Vec<(Span, bool)> = Vec::new();
+    // The same spans, start -> end: they never overlap one another, so only the one starting
+    // last before a new span's end can overlap it.
+    let mut found_at: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for f in &co.council.forms {
         for p in match_indices(f.as_str()) {
             let span = Span::new(p, p + f.len());
             let det = text[..p].ends_with("the ") || text[..p].ends_with("The ");
             let of = text[span.end..].starts_with(" of");
-            if det && !of && free(span, mentions) && !found.iter().any(|(s, _)| s.overlaps(span)) {
+            let overlaps_found = found_at.range(..span.end).next_back().is_some_and(|(&s, &e)| Span::new(s, e).overlaps(span));
+            if det && !of && free(span, mentions) && !overlaps_found {
                 found.push((span, f.contains("Security")));
+                found_at.insert(span.start, span.end);
             }
         }
     }
     found.sort_by_key(|(s, _)| s.start);
     let igo_named = |ex: &Extraction, q: &str| ex.actors.iter().any(|a| a.qid.as_deref() == Some(q));
     let mut resolved: Option<usize> = None;
+    // Council mentions, in text order (the last one before a description is its referent).
+    let councils: Vec<Mention> = mentions.iter().filter(|m| matches!(m.entry, Some(Entry::Igo(_))) && ex.actors[m.actor].label.contains("Council")).copied().collect();
     for (span, security) in found {
-        let last_council = mentions
-            .iter()
-            .filter(|m| m.span.end <= span.start && matches!(m.entry, Some(Entry::Igo(_))) && ex.actors[m.actor].label.contains("Council"))
-            .map(|m| m.actor)
-            .last();
+        let before = councils.partition_point(|m| m.span.start <= span.start);
+        let last_council = councils[..before].iter().rev().find(|m| m.span.end <= span.start).map(|m| m.actor);
         let target = resolved.or(last_council).or_else(|| {
             let q = if security {
                 &co.council.un_security_council
@@ -804,6 +812,18 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
         }
     }
     // "the country", "the two countries": the last states named before.
+    // States named (by name or seat) in text order; for each, the nearest earlier one naming
+    // another state; and each actor's first mention's entry. With these, the last one or two
+    // distinct states before a description are found without walking back over every mention.
+    let named: Vec<&Mention> = mentions.iter().filter(|m| matches!(m.entry, Some(Entry::State(_))) && matches!(m.form, Form::Name | Form::Seat)).collect();
+    let mut prev_other: Vec<Option<usize>> = vec![None; named.len()];
+    for i in 1..named.len() {
+        prev_other[i] = if named[i - 1].actor != named[i].actor { Some(i - 1) } else { prev_other[i - 1] };
+    }
+    let mut first_entry: HashMap<usize, Option<Entry>> = HashMap::new();
+    for m in mentions.iter() {
+        first_entry.entry(m.actor).or_insert(m.entry);
+    }
     for (forms, n) in [(&co.country.one, 1usize), (&co.country.two, 2usize)] {
         for f in forms {
             for p in match_indices(f.as_str()) {
@@ -811,18 +831,29 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
                 if !free(span, mentions) {
                     continue;
                 }
+                // The distinct states of the named ones ending by `p`, nearest first, up to n.
+                let ends_by = |i: usize| named[i].span.end <= p;
+                let hi = named.partition_point(|m| m.span.start <= p);
                 let mut states: Vec<usize> = Vec::new();
-                for m in mentions.iter().rev().filter(|m| m.span.end <= p && matches!(m.entry, Some(Entry::State(_))) && matches!(m.form, Form::Name | Form::Seat)) {
-                    if !states.contains(&m.actor) {
-                        states.push(m.actor);
-                    }
-                    if states.len() == n {
-                        break;
+                if let Some(i0) = (0..hi).rev().find(|&i| ends_by(i)) {
+                    states.push(named[i0].actor);
+                    let mut j = prev_other[i0];
+                    while states.len() < n {
+                        let Some(k) = j else { break };
+                        if states.contains(&named[k].actor) {
+                            j = prev_other[k];
+                        } else if ends_by(k) {
+                            states.push(named[k].actor);
+                            j = k.checked_sub(1);
+                        } else {
+                            j = k.checked_sub(1);
+                        }
                     }
                 }
+                states.truncate(n);
                 if states.len() == n {
                     for a in states {
-                        let entry = mentions.iter().find(|m| m.actor == a).and_then(|m| m.entry);
+                        let entry = first_entry.get(&a).copied().flatten();
                         added.push(Mention { span, actor: a, form: Form::Other, entry });
                     }
                 }
