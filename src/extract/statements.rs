@@ -104,9 +104,10 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
             let mut quote_verbs: Vec<usize> = Vec::new();
             // Tokens a speaker can be found from before a quotation, found once per sentence.
             let back = if squotes.is_empty() { Vec::new() } else { speaker_cues(x, c) };
+            let mut memo = Fruitless::default();
             for q in &squotes {
                 let words = text::tokens(doc.text, *q).len();
-                let found = direct_speaker(x, doc, c, *q, &mut st, &back);
+                let found = direct_speaker(x, doc, c, *q, &mut st, &back, &mut memo);
                 let (speaker, rule) = match found {
                     Some((sp, verb)) => {
                         // One statement per speech act: a second fragment of the same reported clause is not another.
@@ -378,7 +379,10 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     let ve = c.toks[k].span.end;
     // Before: the nearest speaking mention, with only an apposition or auxiliaries between.
     // A place after a preposition ("in Tokyo") is where, not who: look past it.
-    let before = c.mentions.iter().filter(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m)).last();
+    // (Mentions are sorted by start: the last one ending by `vs` is found walking back from
+    // those starting before it.)
+    let upto = c.mentions.partition_point(|m| m.span.start < vs);
+    let before = c.mentions[..upto].iter().rev().find(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m));
     // Rule statement.subject-past-pp: "X in a meeting with Y reaffirmed ...": a person followed
     // by a prepositional phrase of occasion is the subject; the names inside the phrase are not.
     let past_pp = c.mentions.iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
@@ -395,7 +399,11 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     }
     // Rule statement.state-side: "the US side said", "the Russian side noted", "the Iranian
     // authorities said": the state speaks, whichever form names it.
-    let side = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::State).last().filter(|m| {
+    // Only a state within three words can pass: the walk back stops once mentions end before
+    // the fourth word before the verb (any earlier state has more words between).
+    let fourth = doc.text[c.span.start..vs].split_whitespace().rev().nth(3).map_or(c.span.start, |w| w.as_ptr() as usize - doc.text.as_ptr() as usize);
+    let near = c.mentions[..upto].iter().rev().take_while(|m| m.span.start + doc.longest_mention >= fourth);
+    let side = near.filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::State).next().filter(|m| {
         let gap: Vec<&str> = doc.text[m.span.end..vs].split_whitespace().collect();
         gap.first().is_some_and(|w| matches!(*w, "side" | "authorities" | "government"))
             && gap[1..].iter().all(|w| aux_word(w))
@@ -437,7 +445,8 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
         return None;
     }
     let mut chosen = None;
-    for m in c.mentions.iter().filter(|m| m.span.start >= ve) {
+    let from = c.mentions.partition_point(|m| m.span.start < ve);
+    for m in &c.mentions[from..] {
         let gap = doc.text[ve..m.span.start].trim();
         if gap.contains([',', '.', '“', '"', ';']) || gap.split_whitespace().count() > 14 || !title_gap(x, gap) {
             break;
@@ -568,10 +577,19 @@ fn speaker_cues(x: &Extractor, c: &Clause) -> Vec<usize> {
         .collect()
 }
 
+/// How far back a sentence's cues are known to give no speaker, and for which discourse state
+/// (a cue's speaker depends only on the sentence and that state): the next quotation of the
+/// sentence looks back no further, so many quotations in one sentence stay linear.
+#[derive(Default)]
+struct Fruitless {
+    upto: usize,
+    st: (Option<usize>, Option<usize>),
+}
+
 /// Speaker of a quotation: a speech verb just after the closing mark, or before the opening
 /// one. Also returns the verb's token index (None for "according to"). `back` is the
-/// sentence's `speaker_cues`.
-fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State, back: &[usize]) -> Option<(usize, Option<usize>)> {
+/// sentence's `speaker_cues`; `memo` what earlier quotations of the sentence found there.
+fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State, back: &[usize], memo: &mut Fruitless) -> Option<(usize, Option<usize>)> {
     let qe = c.tok_at(q.end);
     // Rule `statement.direct` reaches over a long apposition: "“…,” the White House's deputy
     // press secretary, Josh Earnest, said"; another quotation mark or a full stop ends the search.
@@ -588,7 +606,11 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State,
     }
     // Before the quote, in the same sentence.
     let qs = c.tok_at(q.start);
-    for &k in back[..back.partition_point(|&k| k < qs)].iter().rev() {
+    let now = (st.last_person, st.last_org);
+    let known = if memo.st == now { memo.upto } else { 0 };
+    let below = back.partition_point(|&k| k < qs);
+    let floor = back.partition_point(|&k| k < known).min(below);
+    for &k in back[floor..below].iter().rev() {
         let w = c.word(k);
         if x.words.speech.contains(w) || x.words.quote_only.contains(w) {
             if let Some(s) = speaker_at(x, doc, c, k, st) {
@@ -605,6 +627,8 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State,
             }
         }
     }
+    // Nothing from here back: the next quotation need not look again (same state).
+    *memo = Fruitless { upto: known.max(qs), st: now };
     None
 }
 
