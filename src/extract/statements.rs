@@ -671,6 +671,11 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
     // A last token keeps its own period ("According to the U.S."): the clause never ends inside it.
     let end = end.max(c.toks.last().map_or(c.span.start, |t| t.span.end));
     let mut speaker_of_sentence = None;
+    // Where a reported clause ends: a speech verb outside quotations that starts the next
+    // speech act ("... and said ...", ", adding ..."), found once per sentence.
+    let breakers: Vec<usize> = (1..n)
+        .filter(|&e| x.words.speech.contains(c.word(e)) && !in_quote(e) && (c.word(e - 1) == "and" || x.words.adding.contains(c.word(e)) && doc.text[..c.toks[e].span.start].trim_end().ends_with(',')))
+        .collect();
     let nominal = nominal_by(x, doc, c, end, &in_quote);
     for (_, _, sp, clause) in &nominal {
         remember(doc, st, *sp);
@@ -781,8 +786,9 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             continue;
         }
         // The clause ends where the next speech act starts ("... and said ...", ", adding ...").
-        let clause_end = (j + 1..n)
-            .find(|&e| x.words.speech.contains(c.word(e)) && !in_quote(e) && (c.word(e - 1) == "and" || x.words.adding.contains(c.word(e)) && doc.text[..c.toks[e].span.start].trim_end().ends_with(',')))
+        let clause_end = breakers[breakers.partition_point(|&e| e <= j)..]
+            .first()
+            .copied()
             .map(|e| {
                 let b = if c.word(e - 1) == "and" { c.toks[e - 1].span.start } else { c.toks[e].span.start };
                 doc.text[..b].trim_end().trim_end_matches(',').len()
@@ -796,7 +802,8 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
         // "SEOUL, May 2 (Reuters) - ...": the dateline is the agency's, not the speaker's.
         let before_clause = &before_clause[text::dateline_len(before_clause)..];
         // "CLAUSE, X said." — the speaker (or pronoun, or role phrase) follows the last comma.
-        let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().count();
+        // (Only compared with 6: counting stops at 7.)
+        let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().take(7).count();
         let verb_late = vstart > c.span.start
             && !x.words.object_verbs.contains(w)
             && (rest_words <= 6 || matches!(c.word(k + 1), "at" | "in" | "on" | "during" | "after" | "before" | "while" | "to"))
@@ -812,7 +819,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             let first = before_clause.split_whitespace().next().unwrap_or("").trim_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase();
             (x.words.fronted_openers.contains(&first) || first.len() > 4 && first.ends_with("ing"))
                 && !before_clause.starts_with(['“', '"'])
-                && after.split_whitespace().count() >= 4
+                && after.split_whitespace().nth(3).is_some()
                 && !matches!(c.word(j), "in" | "at" | "on" | "during" | "after" | "before" | "while" | "to" | "from")
         };
         let verb_late = verb_late && !fronted;
@@ -824,7 +831,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
         } else if verb_late {
             let cut = before_clause.rfind(',').map(|p| &before_clause[..p]).unwrap_or(before_clause);
             (cut.trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
-        } else if !starts_quote && !speaker_after && !after_quote && after.split_whitespace().count() >= 4 && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
+        } else if !starts_quote && !speaker_after && !after_quote && after.split_whitespace().nth(3).is_some() && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
             (after.to_string(), if adding { "statement.reported-adding" } else if fronted { "statement.fronted" } else { "statement.reported" })
         } else {
             continue;
