@@ -287,6 +287,9 @@ pub(crate) struct Clause<'a> {
     pub lower: Vec<String>,
     /// Mentions inside the sentence, by start.
     pub mentions: Vec<Mention>,
+    /// Byte offsets of the marks no phrase of occasion crosses (`statements::speaker_at`), in
+    /// order; found on first use, once per clause.
+    pub phrase_marks: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Clause<'a> {
@@ -304,7 +307,7 @@ impl<'a> Clause<'a> {
         // Mentions are sorted by start: only those starting inside the span can be contained.
         let from = doc.mentions.partition_point(|m| m.span.start < span.start);
         let mentions = doc.mentions[from..].iter().take_while(|m| m.span.start <= span.end).filter(|m| span.contains(m.span)).copied().collect();
-        Clause { span, sentence: span, toks, lower, mentions }
+        Clause { span, sentence: span, toks, lower, mentions, phrase_marks: Default::default() }
     }
 
     /// Tokens `from..to` as a clause of their own, in the same sentence.
@@ -312,7 +315,7 @@ impl<'a> Clause<'a> {
         let to = to.min(self.toks.len());
         let span = Span::new(self.toks[from].span.start, self.toks[to - 1].span.end);
         let mentions = self.mentions.iter().filter(|m| span.contains(m.span)).copied().collect();
-        Clause { span, sentence: self.sentence, toks: self.toks[from..to].to_vec(), lower: self.lower[from..to].to_vec(), mentions }
+        Clause { span, sentence: self.sentence, toks: self.toks[from..to].to_vec(), lower: self.lower[from..to].to_vec(), mentions, phrase_marks: Default::default() }
     }
 
     /// Token index at or after a byte offset. Tokens are in text order and never overlap, so

@@ -368,6 +368,26 @@ fn title_gap(x: &Extractor, gap: &str) -> bool {
     })
 }
 
+/// The marks a phrase of occasion cannot hold (see `past_pp` in [`speaker_at`]), in the
+/// clause: ';', '“', '"', '(', ':', and a comma that the removal of ", Jr." / ", Sr." cannot take.
+fn phrase_marks(doc: &Doc, c: &Clause) -> Vec<usize> {
+    let b = doc.text.as_bytes();
+    let survives = |i: usize| match (b.get(i + 1), b.get(i + 2)) {
+        (Some(b' '), Some(n)) => !matches!(n, b'J' | b'S' | b','),
+        (Some(b' '), None) => true,
+        (Some(n), _) => *n != b',',
+        (None, _) => true,
+    };
+    (c.span.start..c.span.end.min(b.len()))
+        .filter(|&i| match b[i] {
+            b';' | b'"' | b'(' | b':' => true,
+            b',' => survives(i),
+            0xE2 => b.get(i + 1..i + 3) == Some(&[0x80, 0x9C][..]),
+            _ => false,
+        })
+        .collect()
+}
+
 /// A speaker right next to token `k` (a speech verb): "X said", "said X", "X, the minister, said".
 fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Option<usize> {
     // Rule statement.passive-object-verb: "Beijing is accused of ...", "X was criticised":
@@ -385,7 +405,13 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     let before = c.mentions[..upto].iter().rev().find(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m));
     // Rule statement.subject-past-pp: "X in a meeting with Y reaffirmed ...": a person followed
     // by a prepositional phrase of occasion is the subject; the names inside the phrase are not.
-    let past_pp = c.mentions.iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
+    // The phrase holds no ';', '“', '"', '(', ':' nor a comma (but for ", Jr.", ", Sr."): only
+    // mentions ending after the last such mark before the verb can pass, so the search starts
+    // there instead of at the sentence's first mention.
+    let marks = c.phrase_marks.get_or_init(|| phrase_marks(doc, c));
+    let mark = marks[..marks.partition_point(|&i| i < vs)].last().copied();
+    let from = mark.map_or(0, |f| c.mentions.partition_point(|m| m.span.start + doc.longest_mention <= f));
+    let past_pp = c.mentions[from..].iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
         let first = doc.text[m.span.end..vs].split_whitespace().next().unwrap_or("");
         if !matches!(first, "in" | "during" | "at" | "after" | "following" | "before") || doc.ex.actors[m.actor].kind != ActorKind::Person || !can_speak(doc, m) {
             return false;
