@@ -836,7 +836,7 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             && before_clause.rfind(',').is_some_and(|p| {
                 let tail = &before_clause[p + 1..];
                 tail.split_whitespace().count() <= 14
-                    && (c.mentions.iter().any(|m| m.span.start >= c.span.start + p && m.span.end <= vstart)
+                    && (c.mentions[c.mentions.partition_point(|m| m.span.start < c.span.start + p)..].iter().any(|m| m.span.end <= vstart)
                         || k > 0 && (PRONOUNS.contains(&c.word(k - 1)) || x.words.anaphors.contains(c.word(k - 1)) || x.words.role_nouns.contains(c.word(k - 1))))
             });
         // Rule statement.fronted: "Speaking to reporters in Ankara, X said the deal would go
@@ -849,9 +849,10 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
                 && !matches!(c.word(j), "in" | "at" | "on" | "during" | "after" | "before" | "while" | "to" | "from")
         };
         let verb_late = verb_late && !fronted;
-        let said_then_name = c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end) && before_clause.ends_with(',');
-        let speaker_after = x.words.inversion.contains(w)
-            && c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end && title_gap(x, doc.text[c.toks[k].span.end..m.span.start].trim()));
+        // Mentions after the verb (they are sorted by start).
+        let later = &c.mentions[c.mentions.partition_point(|m| m.span.start < c.toks[k].span.end)..];
+        let said_then_name = later.iter().any(|m| m.actor == sp) && before_clause.ends_with(',');
+        let speaker_after = x.words.inversion.contains(w) && later.iter().any(|m| m.actor == sp && title_gap(x, doc.text[c.toks[k].span.end..m.span.start].trim()));
         let (clause, rule) = if said_then_name {
             (before_clause.trim_end_matches(',').trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
         } else if verb_late {
