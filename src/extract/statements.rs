@@ -411,7 +411,7 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     let marks = c.phrase_marks.get_or_init(|| phrase_marks(doc, c));
     let mark = marks[..marks.partition_point(|&i| i < vs)].last().copied();
     let from = mark.map_or(0, |f| c.mentions.partition_point(|m| m.span.start + doc.longest_mention <= f));
-    let past_pp = c.mentions[from..].iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
+    let past_pp = c.mentions[from.min(upto)..upto].iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
         let first = doc.text[m.span.end..vs].split_whitespace().next().unwrap_or("");
         if !matches!(first, "in" | "during" | "at" | "after" | "following" | "before") || doc.ex.actors[m.actor].kind != ActorKind::Person || !can_speak(doc, m) {
             return false;
