@@ -75,6 +75,14 @@ fn main() {
         let t = "\"A.\"".repeat(k);
         rows.push((format!("'\"A.\"' x{k}"), t.len(), time(x, t.as_bytes(), Kind::Text, 1)));
     }
+    // One long sentence of quotations and speech verbs, of named speakers, of definite
+    // descriptions: statements' and recognition's look-backs.
+    for (unit, base) in [("\"A b c d.\" said ", 10_000), ("Putin said, ", 10_000), ("Russia and the country. ", 20_000)] {
+        for k in if quick { vec![base] } else { vec![base, 2 * base, 4 * base] } {
+            let t = unit.repeat(k);
+            rows.push((format!("'{unit}' x{k}"), t.len(), time(x, t.as_bytes(), Kind::Text, 1)));
+        }
+    }
     for (tag, open, close) in [("div", "<div>", "</div>"), ("table", "<table><tr><td>", "</td></tr></table>")] {
         let depths: Vec<usize> = match (quick, tag) {
             (true, _) => vec![5_000],

@@ -3,7 +3,7 @@
 //!
 //! Every batch path shares it: reading ([`crate::ingest::read_bytes`],
 //! [`crate::ingest::html::article_from_html`]), then `extract`, `ingest` and `explain` on the
-//! command line (through [`article`]), and `POST /ingest` through
+//! command line (through [`article`]; `explain`'s rendering through [`explain`]), and `POST /ingest` through
 //! [`crate::store::ingest_article`]. A stack overflow cannot be caught this way (it aborts);
 //! the recursive stages bound their depth instead (see [`crate::ingest::html`]). Needs
 //! `panic = "unwind"` (the default; the profiles keep it).
@@ -37,6 +37,17 @@ pub fn article<T>(article: &Article, f: impl FnOnce() -> T) -> Result<T> {
     })
 }
 
+/// `explain`'s rendering of one article under [`run`], named by its source, into memory: a bug
+/// while rendering is that article's failure, and leaves no half-written explanation behind.
+pub fn explain(format: crate::explain::ExplainFormat, a: &Article, ex: &Extraction) -> Result<Vec<u8>> {
+    run(&a.source, || {
+        fault::check_explain(a);
+        let mut buf = Vec::new();
+        crate::explain::write(&mut buf, format, a, ex).map(|()| buf)
+    })?
+    .map_err(|e| Error::Internal { input: a.source.clone(), problem: format!("rendering the explanation: {e}") })
+}
+
 impl crate::Extractor {
     /// [`Self::extract`] under [`article`]: the article's failure instead of the batch's.
     pub fn extract_isolated(&self, a: &Article) -> Result<Extraction> {
@@ -60,6 +71,21 @@ pub mod fault {
     #[cfg(not(any(test, feature = "fault-injection")))]
     #[inline(always)]
     pub(crate) fn check(_: &crate::model::Article) {}
+
+    /// Articles whose text contains this marker panic while `explain` renders them (in
+    /// fault-injection builds); extraction goes through.
+    pub const EXPLAIN_MARKER: &str = "REALPOLITIK-INJECTED-EXPLAIN-FAULT";
+
+    #[cfg(any(test, feature = "fault-injection"))]
+    pub(crate) fn check_explain(article: &crate::model::Article) {
+        if article.text.contains(EXPLAIN_MARKER) {
+            panic!("injected fault ({EXPLAIN_MARKER})");
+        }
+    }
+
+    #[cfg(not(any(test, feature = "fault-injection")))]
+    #[inline(always)]
+    pub(crate) fn check_explain(_: &crate::model::Article) {}
 }
 
 #[cfg(test)]

@@ -647,8 +647,9 @@ fn explain(p: &Pipeline, format: ExplainFormat, inputs: &[String]) -> Result<Exi
     let (articles, mut failures) = read_all(p, inputs);
     let mut out = BufWriter::new(std::io::stdout().lock());
     for a in &articles {
-        match p.extract(a) {
-            Ok(ex) => realpolitik::explain::write(&mut out, format, a, &ex)?,
+        // Rendering is isolated like extraction: a bug in either is the article's failure.
+        match p.extract(a).and_then(|ex| realpolitik::isolate::explain(format, a, &ex)) {
+            Ok(rendered) => out.write_all(&rendered)?,
             Err(e) => {
                 failures += 1;
                 out.flush()?;

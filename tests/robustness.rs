@@ -297,6 +297,34 @@ mod fault {
         assert_eq!(stdout(&o).lines().count(), 4);
     }
 
+    /// A bug while `explain` renders an article (not while extracting it) is that article's
+    /// named failure too: the others are explained, nothing half-written, exit 1.
+    #[test]
+    fn explain_rendering_fault_names_the_article_and_goes_on() {
+        use realpolitik::isolate::fault::EXPLAIN_MARKER;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("batch");
+        std::fs::create_dir(&d).unwrap();
+        write(&d, "a.txt", b"Russia sanctioned Iran.");
+        write(&d, "b.txt", format!("France sanctioned Syria. {EXPLAIN_MARKER}").as_bytes());
+        write(&d, "c.txt", b"The United States imposed sanctions on Cuba.");
+        for format in ["json", "text"] {
+            let o = run(&["explain", "--format", format, s(&d)]);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(1), "{err}");
+            assert!(err.contains("b.txt: internal error, article skipped") && err.contains("injected fault"), "{err}");
+            let out = stdout(&o);
+            assert!(!out.contains("France") && !out.contains("Syria"), "{out}");
+            if format == "json" {
+                assert_eq!(out.lines().count(), 2, "{out}");
+            }
+        }
+        // Extraction itself is untouched by the rendering fault.
+        let o = run(&["extract", "--format", "ntriples", s(&d)]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(articles_in(&stdout(&o)), 3);
+    }
+
     /// `POST /ingest` reports per line what was stored: the faulting line is its error, the
     /// others are stored, and the server goes on answering.
     #[test]

@@ -308,6 +308,9 @@ pub(crate) struct Clause<'a> {
     pub lower: Vec<String>,
     /// Mentions inside the sentence, by start.
     pub mentions: Vec<Mention>,
+    /// Byte offsets of the marks no phrase of occasion crosses (`statements::speaker_at`), in
+    /// order; found on first use, once per clause.
+    pub phrase_marks: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Clause<'a> {
@@ -325,7 +328,7 @@ impl<'a> Clause<'a> {
         // Mentions are sorted by start: only those starting inside the span can be contained.
         let from = doc.mentions.partition_point(|m| m.span.start < span.start);
         let mentions = doc.mentions[from..].iter().take_while(|m| m.span.start <= span.end).filter(|m| span.contains(m.span)).copied().collect();
-        Clause { span, sentence: span, toks, lower, mentions }
+        Clause { span, sentence: span, toks, lower, mentions, phrase_marks: Default::default() }
     }
 
     /// Tokens `from..to` as a clause of their own, in the same sentence.
@@ -333,17 +336,18 @@ impl<'a> Clause<'a> {
         let to = to.min(self.toks.len());
         let span = Span::new(self.toks[from].span.start, self.toks[to - 1].span.end);
         let mentions = self.mentions.iter().filter(|m| span.contains(m.span)).copied().collect();
-        Clause { span, sentence: self.sentence, toks: self.toks[from..to].to_vec(), lower: self.lower[from..to].to_vec(), mentions }
+        Clause { span, sentence: self.sentence, toks: self.toks[from..to].to_vec(), lower: self.lower[from..to].to_vec(), mentions, phrase_marks: Default::default() }
     }
 
-    /// Token index at or after a byte offset.
+    /// Token index at or after a byte offset. Tokens are in text order and never overlap, so
+    /// starts and ends both increase: binary search, not a scan of the sentence.
     pub fn tok_at(&self, byte: usize) -> usize {
-        self.toks.iter().position(|t| t.span.start >= byte).unwrap_or(self.toks.len())
+        self.toks.partition_point(|t| t.span.start < byte)
     }
 
     /// Index of the token a mention starts at.
     pub fn tok_of(&self, m: &Mention) -> usize {
-        self.toks.iter().position(|t| t.span.end > m.span.start).unwrap_or(self.toks.len())
+        self.toks.partition_point(|t| t.span.end <= m.span.start)
     }
 
     /// Does the lower-cased word sequence `phrase` start at token i?

@@ -102,9 +102,12 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, clauses: &[Clause]) {
             let mut used_verbs: Vec<usize> = Vec::new();
             // Verbs that follow the quotation they attribute ("“…,” X said in a statement").
             let mut quote_verbs: Vec<usize> = Vec::new();
+            // Tokens a speaker can be found from before a quotation, found once per sentence.
+            let back = if squotes.is_empty() { Vec::new() } else { speaker_cues(x, c) };
+            let mut memo = Fruitless::default();
             for q in &squotes {
                 let words = text::tokens(doc.text, *q).len();
-                let found = direct_speaker(x, doc, c, *q, &mut st);
+                let found = direct_speaker(x, doc, c, *q, &mut st, &back, &mut memo);
                 let (speaker, rule) = match found {
                     Some((sp, verb)) => {
                         // One statement per speech act: a second fragment of the same reported clause is not another.
@@ -365,6 +368,26 @@ fn title_gap(x: &Extractor, gap: &str) -> bool {
     })
 }
 
+/// The marks a phrase of occasion cannot hold (see `past_pp` in [`speaker_at`]), in the
+/// clause: ';', '“', '"', '(', ':', and a comma that the removal of ", Jr." / ", Sr." cannot take.
+fn phrase_marks(doc: &Doc, c: &Clause) -> Vec<usize> {
+    let b = doc.text.as_bytes();
+    let survives = |i: usize| match (b.get(i + 1), b.get(i + 2)) {
+        (Some(b' '), Some(n)) => !matches!(n, b'J' | b'S' | b','),
+        (Some(b' '), None) => true,
+        (Some(n), _) => *n != b',',
+        (None, _) => true,
+    };
+    (c.span.start..c.span.end.min(b.len()))
+        .filter(|&i| match b[i] {
+            b';' | b'"' | b'(' | b':' => true,
+            b',' => survives(i),
+            0xE2 => b.get(i + 1..i + 3) == Some(&[0x80, 0x9C][..]),
+            _ => false,
+        })
+        .collect()
+}
+
 /// A speaker right next to token `k` (a speech verb): "X said", "said X", "X, the minister, said".
 fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Option<usize> {
     // Rule statement.passive-object-verb: "Beijing is accused of ...", "X was criticised":
@@ -376,10 +399,19 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     let ve = c.toks[k].span.end;
     // Before: the nearest speaking mention, with only an apposition or auxiliaries between.
     // A place after a preposition ("in Tokyo") is where, not who: look past it.
-    let before = c.mentions.iter().filter(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m)).last();
+    // (Mentions are sorted by start: the last one ending by `vs` is found walking back from
+    // those starting before it.)
+    let upto = c.mentions.partition_point(|m| m.span.start < vs);
+    let before = c.mentions[..upto].iter().rev().find(|m| m.span.end <= vs && can_speak(doc, m) && !after_preposition(c, m));
     // Rule statement.subject-past-pp: "X in a meeting with Y reaffirmed ...": a person followed
     // by a prepositional phrase of occasion is the subject; the names inside the phrase are not.
-    let past_pp = c.mentions.iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
+    // The phrase holds no ';', '“', '"', '(', ':' nor a comma (but for ", Jr.", ", Sr."): only
+    // mentions ending after the last such mark before the verb can pass, so the search starts
+    // there instead of at the sentence's first mention.
+    let marks = c.phrase_marks.get_or_init(|| phrase_marks(doc, c));
+    let mark = marks[..marks.partition_point(|&i| i < vs)].last().copied();
+    let from = mark.map_or(0, |f| c.mentions.partition_point(|m| m.span.start + doc.longest_mention <= f));
+    let past_pp = c.mentions[from.min(upto)..upto].iter().filter(|m| m.span.end <= vs && before.is_some_and(|b| b.span.start > m.span.end)).find(|m| {
         let first = doc.text[m.span.end..vs].split_whitespace().next().unwrap_or("");
         if !matches!(first, "in" | "during" | "at" | "after" | "following" | "before") || doc.ex.actors[m.actor].kind != ActorKind::Person || !can_speak(doc, m) {
             return false;
@@ -393,7 +425,11 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
     }
     // Rule statement.state-side: "the US side said", "the Russian side noted", "the Iranian
     // authorities said": the state speaks, whichever form names it.
-    let side = c.mentions.iter().filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::State).last().filter(|m| {
+    // Only a state within three words can pass: the walk back stops once mentions end before
+    // the fourth word before the verb (any earlier state has more words between).
+    let fourth = doc.text[c.span.start..vs].split_whitespace().rev().nth(3).map_or(c.span.start, |w| w.as_ptr() as usize - doc.text.as_ptr() as usize);
+    let near = c.mentions[..upto].iter().rev().take_while(|m| m.span.start + doc.longest_mention >= fourth);
+    let side = near.filter(|m| m.span.end <= vs && doc.ex.actors[m.actor].kind == ActorKind::State).next().filter(|m| {
         let gap: Vec<&str> = doc.text[m.span.end..vs].split_whitespace().collect();
         gap.first().is_some_and(|w| matches!(*w, "side" | "authorities" | "government"))
             && gap[1..].iter().all(|w| aux_word(w))
@@ -435,7 +471,8 @@ fn speaker_at(x: &Extractor, doc: &Doc, c: &Clause, k: usize, st: &State) -> Opt
         return None;
     }
     let mut chosen = None;
-    for m in c.mentions.iter().filter(|m| m.span.start >= ve) {
+    let from = c.mentions.partition_point(|m| m.span.start < ve);
+    for m in &c.mentions[from..] {
         let gap = doc.text[ve..m.span.start].trim();
         if gap.contains([',', '.', '“', '"', ';']) || gap.split_whitespace().count() > 14 || !title_gap(x, gap) {
             break;
@@ -554,9 +591,31 @@ fn title_person(x: &Extractor, doc: &Doc, c: &Clause, t: usize) -> Option<usize>
     (cands.len() == 1).then(|| cands[0])
 }
 
+/// The tokens of a sentence where `direct_speaker` looks for a speaker before a quotation (a
+/// speech or quote-only verb, "according to"), in text order: each quotation then visits only
+/// these, not every token before it (linear in a sentence of many quotations).
+fn speaker_cues(x: &Extractor, c: &Clause) -> Vec<usize> {
+    (0..c.toks.len())
+        .filter(|&k| {
+            let w = c.word(k);
+            x.words.speech.contains(w) || x.words.quote_only.contains(w) || w == "according" && c.word(k + 1) == "to"
+        })
+        .collect()
+}
+
+/// How far back a sentence's cues are known to give no speaker, and for which discourse state
+/// (a cue's speaker depends only on the sentence and that state): the next quotation of the
+/// sentence looks back no further, so many quotations in one sentence stay linear.
+#[derive(Default)]
+struct Fruitless {
+    upto: usize,
+    st: (Option<usize>, Option<usize>),
+}
+
 /// Speaker of a quotation: a speech verb just after the closing mark, or before the opening
-/// one. Also returns the verb's token index (None for "according to").
-fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State) -> Option<(usize, Option<usize>)> {
+/// one. Also returns the verb's token index (None for "according to"). `back` is the
+/// sentence's `speaker_cues`; `memo` what earlier quotations of the sentence found there.
+fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State, back: &[usize], memo: &mut Fruitless) -> Option<(usize, Option<usize>)> {
     let qe = c.tok_at(q.end);
     // Rule `statement.direct` reaches over a long apposition: "“…,” the White House's deputy
     // press secretary, Josh Earnest, said"; another quotation mark or a full stop ends the search.
@@ -573,7 +632,11 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State)
     }
     // Before the quote, in the same sentence.
     let qs = c.tok_at(q.start);
-    for k in (0..qs).rev() {
+    let now = (st.last_person, st.last_org);
+    let known = if memo.st == now { memo.upto } else { 0 };
+    let below = back.partition_point(|&k| k < qs);
+    let floor = back.partition_point(|&k| k < known).min(below);
+    for &k in back[floor..below].iter().rev() {
         let w = c.word(k);
         if x.words.speech.contains(w) || x.words.quote_only.contains(w) {
             if let Some(s) = speaker_at(x, doc, c, k, st) {
@@ -590,6 +653,8 @@ fn direct_speaker(x: &Extractor, doc: &Doc, c: &Clause, q: Span, st: &mut State)
             }
         }
     }
+    // Nothing from here back: the next quotation need not look again (same state).
+    *memo = Fruitless { upto: known.max(qs), st: now };
     None
 }
 
@@ -615,12 +680,28 @@ fn np_head(x: &Extractor, doc: &Doc, c: &Clause, m: Mention) -> Mention {
 
 /// Reported speech in a sentence; quoted stretches are left to the direct rule.
 fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_verbs: &[usize], done_quote: bool, st: &mut State, para_speaker: &mut Option<usize>) {
-    let in_quote = |k: usize| quotes.iter().any(|q| q.start <= c.toks[k].span.start && c.toks[k].span.end <= q.end);
+    // Which tokens lie inside a quotation, marked once (tokens are in text order), instead of
+    // testing every quotation for every token.
+    let mut quoted = vec![false; c.toks.len()];
+    for q in quotes {
+        let from = c.toks.partition_point(|t| t.span.start < q.start);
+        for (i, t) in c.toks[from..].iter().enumerate().take_while(|(_, t)| t.span.start < q.end) {
+            if t.span.end <= q.end {
+                quoted[from + i] = true;
+            }
+        }
+    }
+    let in_quote = |k: usize| quoted.get(k).copied().unwrap_or(false);
     let n = c.toks.len();
     let end = c.span.end - doc.text[c.span.start..c.span.end].len() + doc.text[c.span.start..c.span.end].trim_end_matches(['.', '”', '"', ' ']).len();
     // A last token keeps its own period ("According to the U.S."): the clause never ends inside it.
     let end = end.max(c.toks.last().map_or(c.span.start, |t| t.span.end));
     let mut speaker_of_sentence = None;
+    // Where a reported clause ends: a speech verb outside quotations that starts the next
+    // speech act ("... and said ...", ", adding ..."), found once per sentence.
+    let breakers: Vec<usize> = (1..n)
+        .filter(|&e| x.words.speech.contains(c.word(e)) && !in_quote(e) && (c.word(e - 1) == "and" || x.words.adding.contains(c.word(e)) && doc.text[..c.toks[e].span.start].trim_end().ends_with(',')))
+        .collect();
     let nominal = nominal_by(x, doc, c, end, &in_quote);
     for (_, _, sp, clause) in &nominal {
         remember(doc, st, *sp);
@@ -651,7 +732,9 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
                 (None, Some(a)) => Mention { span: c.toks[k + 2].span, actor: a, form: Form::Other, entry: None },
                 _ => continue,
             };
-            let comma = doc.text[m.span.end..end].find(',').map(|p| m.span.end + p + 1);
+            // The mention may run past the clause's end ("According to e.U.S.": the mention
+            // "U.S." keeps the period the clause drops): then no comma follows it.
+            let comma = doc.text.get(m.span.end..end).and_then(|t| t.find(',')).map(|p| m.span.end + p + 1);
             let clause = if k == 0 || c.toks[k].span.start <= c.span.start + 1 {
                 comma.map(|p| &doc.text[p..end])
             } else {
@@ -729,8 +812,9 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             continue;
         }
         // The clause ends where the next speech act starts ("... and said ...", ", adding ...").
-        let clause_end = (j + 1..n)
-            .find(|&e| x.words.speech.contains(c.word(e)) && !in_quote(e) && (c.word(e - 1) == "and" || x.words.adding.contains(c.word(e)) && doc.text[..c.toks[e].span.start].trim_end().ends_with(',')))
+        let clause_end = breakers[breakers.partition_point(|&e| e <= j)..]
+            .first()
+            .copied()
             .map(|e| {
                 let b = if c.word(e - 1) == "and" { c.toks[e - 1].span.start } else { c.toks[e].span.start };
                 doc.text[..b].trim_end().trim_end_matches(',').len()
@@ -744,14 +828,15 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
         // "SEOUL, May 2 (Reuters) - ...": the dateline is the agency's, not the speaker's.
         let before_clause = &before_clause[text::dateline_len(before_clause)..];
         // "CLAUSE, X said." — the speaker (or pronoun, or role phrase) follows the last comma.
-        let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().count();
+        // (Only compared with 6: counting stops at 7.)
+        let rest_words = doc.text[c.toks[k].span.end..end].split_whitespace().take(7).count();
         let verb_late = vstart > c.span.start
             && !x.words.object_verbs.contains(w)
             && (rest_words <= 6 || matches!(c.word(k + 1), "at" | "in" | "on" | "during" | "after" | "before" | "while" | "to"))
             && before_clause.rfind(',').is_some_and(|p| {
                 let tail = &before_clause[p + 1..];
                 tail.split_whitespace().count() <= 14
-                    && (c.mentions.iter().any(|m| m.span.start >= c.span.start + p && m.span.end <= vstart)
+                    && (c.mentions[c.mentions.partition_point(|m| m.span.start < c.span.start + p)..].iter().any(|m| m.span.end <= vstart)
                         || k > 0 && (PRONOUNS.contains(&c.word(k - 1)) || x.words.anaphors.contains(c.word(k - 1)) || x.words.role_nouns.contains(c.word(k - 1))))
             });
         // Rule statement.fronted: "Speaking to reporters in Ankara, X said the deal would go
@@ -760,19 +845,20 @@ fn reported(x: &Extractor, doc: &mut Doc, c: &Clause, quotes: &[Span], quote_ver
             let first = before_clause.split_whitespace().next().unwrap_or("").trim_matches(|ch: char| !ch.is_alphanumeric()).to_lowercase();
             (x.words.fronted_openers.contains(&first) || first.len() > 4 && first.ends_with("ing"))
                 && !before_clause.starts_with(['“', '"'])
-                && after.split_whitespace().count() >= 4
+                && after.split_whitespace().nth(3).is_some()
                 && !matches!(c.word(j), "in" | "at" | "on" | "during" | "after" | "before" | "while" | "to" | "from")
         };
         let verb_late = verb_late && !fronted;
-        let said_then_name = c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end) && before_clause.ends_with(',');
-        let speaker_after = x.words.inversion.contains(w)
-            && c.mentions.iter().any(|m| m.actor == sp && m.span.start >= c.toks[k].span.end && title_gap(x, doc.text[c.toks[k].span.end..m.span.start].trim()));
+        // Mentions after the verb (they are sorted by start).
+        let later = &c.mentions[c.mentions.partition_point(|m| m.span.start < c.toks[k].span.end)..];
+        let said_then_name = later.iter().any(|m| m.actor == sp) && before_clause.ends_with(',');
+        let speaker_after = x.words.inversion.contains(w) && later.iter().any(|m| m.actor == sp && title_gap(x, doc.text[c.toks[k].span.end..m.span.start].trim()));
         let (clause, rule) = if said_then_name {
             (before_clause.trim_end_matches(',').trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
         } else if verb_late {
             let cut = before_clause.rfind(',').map(|p| &before_clause[..p]).unwrap_or(before_clause);
             (cut.trim_start_matches(['“', '"']).trim_end_matches(['”', '"', ',']).to_string(), "statement.reported-final")
-        } else if !starts_quote && !speaker_after && !after_quote && after.split_whitespace().count() >= 4 && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
+        } else if !starts_quote && !speaker_after && !after_quote && after.split_whitespace().nth(3).is_some() && (!x.words.that_verbs.contains(w) || c.word(k + 1) == "that") {
             (after.to_string(), if adding { "statement.reported-adding" } else if fronted { "statement.fronted" } else { "statement.reported" })
         } else {
             continue;

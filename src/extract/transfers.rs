@@ -24,7 +24,9 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     if c.toks.is_empty() {
         return;
     }
-    let all: Vec<WeaponMention> = doc.weapons.iter().filter(|w| c.span.contains(w.span)).cloned().collect();
+    // Weapons are in text order: those inside the clause by binary search.
+    let from = doc.weapons.partition_point(|w| w.span.start < c.span.start);
+    let all: Vec<WeaponMention> = doc.weapons[from..].iter().take_while(|w| w.span.start <= c.span.end).filter(|w| c.span.contains(w.span)).cloned().collect();
     let mut weapons = item_weapons(doc, c, &all);
     // An unlisted item named as the object of a military sale.
     let sold_item = weapons.is_empty();
@@ -569,7 +571,10 @@ fn object_relative(doc: &Doc, c: &Clause, p: usize, k: usize) -> bool {
     let gap_before = between(doc, ws, m.span.start);
     let gap_after = between(doc, m.span.end, ve);
     // The weapon mention may run over several tokens: only its own words before the party.
-    let weapon_end = doc.weapons.iter().find(|w| w.span.contains(c.toks[p].span)).map_or(ws, |w| w.span.end);
+    // Weapons are in text order and disjoint: only the last one starting at or before the token can hold it.
+    let tok = c.toks[p].span;
+    let i = doc.weapons.partition_point(|w| w.span.start <= tok.start);
+    let weapon_end = i.checked_sub(1).map(|i| &doc.weapons[i]).filter(|w| w.span.contains(tok)).map_or(ws, |w| w.span.end);
     let gap_before = if weapon_end >= ws { between(doc, weapon_end, m.span.start) } else { gap_before };
     gap_before.trim().is_empty()
         && gap_after.split_whitespace().all(|w| matches!(w, "has" | "have" | "had" | "been" | "is" | "are" | "was" | "were" | "being" | "reportedly" | "allegedly" | "now" | "also"))
@@ -622,7 +627,11 @@ fn includes(doc: &mut Doc, c: &Clause, weapons: &[WeaponMention], ctx: &Ctx) {
     let Some((s, r)) = ctx.last_transfer.clone() else { return };
     // Only right after the transfer it continues: the same or the next paragraph.
     let Some(last) = doc.ex.transfers.last().map(|t| t.evidence.span) else { return };
-    let para_of = |sp: Span| doc.paragraphs.iter().position(|p| p.contains(sp));
+    // Paragraphs are in text order and disjoint: the one holding a span by binary search.
+    let para_of = |sp: Span| {
+        let i = doc.paragraphs.partition_point(|p| p.end < sp.end);
+        doc.paragraphs.get(i).filter(|p| p.contains(sp)).map(|_| i)
+    };
     let (Some(pl), Some(pc)) = (para_of(last), para_of(c.span)) else { return };
     if pc > pl + 1 {
         return;
@@ -674,7 +683,7 @@ fn item_weapons(doc: &Doc, c: &Clause, all: &[WeaponMention]) -> Vec<WeaponMenti
     for w in all {
         let text = &doc.text[w.span.start..w.span.end];
         let row = &doc.gaz.weapons[w.row];
-        if doc.mentions.iter().any(|m| m.span.overlaps(w.span)) || for_lists.iter().any(|s| s.contains(w.span)) {
+        if doc.overlaps_mention(w.span) || for_lists.iter().any(|s| s.contains(w.span)) {
             continue;
         }
         // A generic word written capitalised inside a name ("Ministry of Rocket Industry").

@@ -475,6 +475,17 @@ pub struct Doc<'a> {
     pub gaz: &'static Gazetteer,
     /// Tokens of each sentence (`text::tokens` of its span), by sentence index.
     pub sentence_tokens: Vec<Vec<Token<'a>>>,
+    /// The longest mention's length in bytes (bounds the binary search of `overlaps_mention`).
+    pub longest_mention: usize,
+}
+
+impl Doc<'_> {
+    /// Does any mention overlap the span? A binary search over the mentions (sorted by start),
+    /// not a scan of the article's.
+    pub fn overlaps_mention(&self, span: Span) -> bool {
+        let lo = self.mentions.partition_point(|m| m.span.start + self.longest_mention <= span.start);
+        self.mentions[lo..].iter().take_while(|m| m.span.start < span.end).any(|m| m.span.overlaps(span))
+    }
 }
 
 const STOP: &[&str] = &[
@@ -632,12 +643,23 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
     }
     // 3. Bare surnames of known persons ("Nelson stated").
     if !persons.is_empty() {
+        // The mentions so far by start, with the longest one's length: those that can overlap a
+        // token are found by binary search, not by scanning every mention for every surname.
+        // (A surname added here lies inside its token; tokens never overlap, so it cannot
+        // overlap a later one.)
+        let mut known: Vec<Span> = mentions.iter().map(|m| m.span).collect();
+        known.sort_by_key(|sp| (sp.start, sp.end));
+        let longest = known.iter().map(|sp| sp.end - sp.start).max().unwrap_or(0);
+        let overlaps_known = |span: Span| {
+            let lo = known.partition_point(|m| m.start + longest <= span.start);
+            known[lo..].iter().take_while(|m| m.start < span.end).any(|m| m.overlaps(span))
+        };
         for toks in &sent_toks {
             for &t in toks {
                 let bare = t.text.trim_end_matches("'s").trim_end_matches("’s");
                 if let Some(&(_, actor)) = persons.iter().find(|(sn, _)| sn == bare) {
                     let span = Span::new(t.span.start, t.span.start + bare.len());
-                    if !mentions.iter().any(|m| m.span.overlaps(span)) {
+                    if !overlaps_known(span) {
                         mentions.push(Mention { span, actor, form: Form::Other, entry: None });
                     }
                 }
@@ -660,7 +682,8 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
             ex.mention(i);
         }
     }
-    Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz, sentence_tokens: sent_toks }
+    let longest_mention = mentions.iter().map(|m| m.span.end - m.span.start).max().unwrap_or(0);
+    Doc { text, sentences, paragraphs, mentions, weapons, ex, gaz, sentence_tokens: sent_toks, longest_mention }
 }
 
 /// Is the span inside one of the (sorted) paragraphs?
@@ -710,8 +733,12 @@ fn ambiguous_ok(text: &str, span: Span) -> bool {
 /// (recognise.coref-country). Mentions must be sorted by start.
 fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut Extraction, mentions: &mut Vec<Mention>) {
     let co = &gaz.coref;
+    // `mentions` is sorted by start and stays as it is below (new ones go to `added`): a
+    // description's overlapping mentions are found by binary search, bounded by the longest.
+    let longest = mentions.iter().map(|m| m.span.end - m.span.start).max().unwrap_or(0);
     let free = |span: Span, mentions: &[Mention]| {
-        word_bounded(text, span) && in_paragraphs(paras, span) && !mentions.iter().any(|m| m.span.overlaps(span))
+        let lo = mentions.partition_point(|m| m.span.start + longest <= span.start);
+        word_bounded(text, span) && in_paragraphs(paras, span) && !mentions[lo..].iter().take_while(|m| m.span.start < span.end).any(|m| m.span.overlaps(span))
     };
     let state_named = |ex: &Extraction, q: &str| ex.actors.iter().any(|a| a.kind == ActorKind::State && a.qid.as_deref() == Some(q));
     // All forms are searched in one pass; per form, the same non-overlapping, left-to-right
@@ -743,25 +770,29 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
     }
     // Bare councils, in text order.
     let mut found: Vec<(Span, bool)> = Vec::new();
+    // The same spans, start -> end: they never overlap one another, so only the one starting
+    // last before a new span's end can overlap it.
+    let mut found_at: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for f in &co.council.forms {
         for p in match_indices(f.as_str()) {
             let span = Span::new(p, p + f.len());
             let det = text[..p].ends_with("the ") || text[..p].ends_with("The ");
             let of = text[span.end..].starts_with(" of");
-            if det && !of && free(span, mentions) && !found.iter().any(|(s, _)| s.overlaps(span)) {
+            let overlaps_found = found_at.range(..span.end).next_back().is_some_and(|(&s, &e)| Span::new(s, e).overlaps(span));
+            if det && !of && free(span, mentions) && !overlaps_found {
                 found.push((span, f.contains("Security")));
+                found_at.insert(span.start, span.end);
             }
         }
     }
     found.sort_by_key(|(s, _)| s.start);
     let igo_named = |ex: &Extraction, q: &str| ex.actors.iter().any(|a| a.qid.as_deref() == Some(q));
     let mut resolved: Option<usize> = None;
+    // Council mentions, in text order (the last one before a description is its referent).
+    let councils: Vec<Mention> = mentions.iter().filter(|m| matches!(m.entry, Some(Entry::Igo(_))) && ex.actors[m.actor].label.contains("Council")).copied().collect();
     for (span, security) in found {
-        let last_council = mentions
-            .iter()
-            .filter(|m| m.span.end <= span.start && matches!(m.entry, Some(Entry::Igo(_))) && ex.actors[m.actor].label.contains("Council"))
-            .map(|m| m.actor)
-            .last();
+        let before = councils.partition_point(|m| m.span.start <= span.start);
+        let last_council = councils[..before].iter().rev().find(|m| m.span.end <= span.start).map(|m| m.actor);
         let target = resolved.or(last_council).or_else(|| {
             let q = if security {
                 &co.council.un_security_council
@@ -781,6 +812,18 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
         }
     }
     // "the country", "the two countries": the last states named before.
+    // States named (by name or seat) in text order; for each, the nearest earlier one naming
+    // another state; and each actor's first mention's entry. With these, the last one or two
+    // distinct states before a description are found without walking back over every mention.
+    let named: Vec<&Mention> = mentions.iter().filter(|m| matches!(m.entry, Some(Entry::State(_))) && matches!(m.form, Form::Name | Form::Seat)).collect();
+    let mut prev_other: Vec<Option<usize>> = vec![None; named.len()];
+    for i in 1..named.len() {
+        prev_other[i] = if named[i - 1].actor != named[i].actor { Some(i - 1) } else { prev_other[i - 1] };
+    }
+    let mut first_entry: HashMap<usize, Option<Entry>> = HashMap::new();
+    for m in mentions.iter() {
+        first_entry.entry(m.actor).or_insert(m.entry);
+    }
     for (forms, n) in [(&co.country.one, 1usize), (&co.country.two, 2usize)] {
         for f in forms {
             for p in match_indices(f.as_str()) {
@@ -788,18 +831,29 @@ fn definite_descriptions(text: &str, gaz: &Gazetteer, paras: &[Span], ex: &mut E
                 if !free(span, mentions) {
                     continue;
                 }
+                // The distinct states of the named ones ending by `p`, nearest first, up to n.
+                let ends_by = |i: usize| named[i].span.end <= p;
+                let hi = named.partition_point(|m| m.span.start <= p);
                 let mut states: Vec<usize> = Vec::new();
-                for m in mentions.iter().rev().filter(|m| m.span.end <= p && matches!(m.entry, Some(Entry::State(_))) && matches!(m.form, Form::Name | Form::Seat)) {
-                    if !states.contains(&m.actor) {
-                        states.push(m.actor);
-                    }
-                    if states.len() == n {
-                        break;
+                if let Some(i0) = (0..hi).rev().find(|&i| ends_by(i)) {
+                    states.push(named[i0].actor);
+                    let mut j = prev_other[i0];
+                    while states.len() < n {
+                        let Some(k) = j else { break };
+                        if states.contains(&named[k].actor) {
+                            j = prev_other[k];
+                        } else if ends_by(k) {
+                            states.push(named[k].actor);
+                            j = k.checked_sub(1);
+                        } else {
+                            j = k.checked_sub(1);
+                        }
                     }
                 }
+                states.truncate(n);
                 if states.len() == n {
                     for a in states {
-                        let entry = mentions.iter().find(|m| m.actor == a).and_then(|m| m.entry);
+                        let entry = first_entry.get(&a).copied().flatten();
                         added.push(Mention { span, actor: a, form: Form::Other, entry });
                     }
                 }
@@ -901,14 +955,39 @@ fn resolve_generic_bodies(text: &str, gaz: &Gazetteer, ex: &mut Extraction, ment
             _ => None,
         })
         .collect();
+    // Only a state right before the body (spaces and "'s" between) or right after it ("of",
+    // "of the") can qualify: those are found by binary search over the states (in text order),
+    // not by testing every state of the article for every body.
+    let longest = states.iter().map(|(s, _)| s.end - s.start).max().unwrap_or(0);
+    let ws_before = |at: usize| text[..at].len() - text[..at].trim_end().len();
+    let ws_after = |at: usize| text[at..].len() - text[at..].trim_start().len();
     for m in mentions.iter_mut() {
         let Some(Entry::GenericBody(gi)) = m.entry else { continue };
-        let state = states.iter().find(|(s, _)| {
+        let qualifies = |s: &Span| {
             let between = if s.end <= m.span.start { &text[s.end..m.span.start] } else if m.span.end <= s.start { &text[m.span.end..s.start] } else { "x" };
             let b = between.trim();
             (s.end <= m.span.start && (b.is_empty() || b == "'s" || b == "’s"))
                 || (m.span.end <= s.start && (b == "of" || b == "of the"))
-        });
+        };
+        // Before: a state ending at or after `lo` (spaces, an optional "'s", spaces, the body).
+        let p0 = m.span.start - ws_before(m.span.start);
+        let p1 = ["'s", "’s"].iter().find(|e| text[..p0].ends_with(**e)).map_or(p0, |e| p0 - e.len());
+        let lo = p1 - ws_before(p1);
+        let a_lo = states.partition_point(|(s, _)| s.start + longest < lo);
+        let a_hi = states.partition_point(|(s, _)| s.start <= m.span.start);
+        // After: a state starting by `hi` (spaces, "of", an optional " the", spaces).
+        let mut hi = m.span.end + ws_after(m.span.end);
+        if text[hi..].starts_with("of") {
+            hi += 2;
+            if text[hi..].starts_with(" the") {
+                hi += 4;
+            }
+            hi += ws_after(hi);
+        }
+        let b_lo = states.partition_point(|(s, _)| s.start < m.span.end);
+        let b_hi = states.partition_point(|(s, _)| s.start <= hi);
+        let first = |from: usize, to: usize| states.get(from..to.max(from)).and_then(|r| r.iter().find(|(s, _)| qualifies(s)));
+        let state = first(a_lo, a_hi).or_else(|| first(b_lo.max(a_hi), b_hi));
         let g = &gaz.generic_bodies[gi];
         // Rule recognise.generic-lowercase: "the ministry", "a foreign ministry official" stay
         // common nouns; "Japan's foreign ministry", "the Russian embassy" name a body.
