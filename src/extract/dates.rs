@@ -166,7 +166,7 @@ impl Dates {
         // more to compile than every sentence costs to scan.
         let re = |p: String| regex::RegexBuilder::new(&p).unicode(false).build().map_err(|e| bad(e.to_string()));
         Ok(Dates {
-            candidate: re(format!(r"\b(?:{m}|{})\b|(?i:\b(?:{})\b)|\d{{4}}", alternation(&raw.weekdays), alternation(&rel)))?,
+            candidate: re(format!(r"\b(?:{m})\b|\b(?:{})\b|(?i:\b(?:{})\b)|\d{{4}}", alternation(&raw.weekdays), alternation(&rel)))?,
             iso: re(r"\b(\d{4})-(\d{2})-(\d{2})\b".into())?,
             month_day_year: re(format!(r"\b({m})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b"))?,
             day_month_year: re(format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({m})\.?,? (\d{{4}})\b"))?,
@@ -186,7 +186,22 @@ impl Dates {
     /// The date of the event a sentence reports, given the article's date. The first phrase
     /// outside quotation marks wins (a quote may recall another time), else the first inside.
     pub fn resolve(&self, sentence: &str, article: Option<Day>) -> Option<EventDate> {
-        if !self.candidate.is_match(sentence) {
+        // Which kinds of word the sentence holds: only the forms that need them are tried.
+        let (mut month, mut weekday, mut rel, mut year) = (false, false, false, false);
+        // A plain search (no capture groups: the fast engines), the kind told by the word.
+        for m in self.candidate.find_iter(sentence) {
+            let w = m.as_str();
+            if w.starts_with(|ch: char| ch.is_ascii_digit()) {
+                year = true;
+            } else if self.month_of.contains_key(w) {
+                month = true;
+            } else if self.weekday_of.contains_key(w) {
+                weekday = true;
+            } else {
+                rel = true;
+            }
+        }
+        if !(month || weekday || rel || year) {
             return None;
         }
         let mut found: Vec<(usize, usize, EventDate)> = Vec::new();
@@ -205,54 +220,54 @@ impl Dates {
         };
         let day = |y: i64, m: u32, d: u32, text: &str| Day::new(y, m, d).map(|x| dated(x, Unit::Day, text));
         // Most specific forms first: a later, shorter match inside an earlier one is skipped.
-        for c in self.iso.captures_iter(sentence) {
+        for c in self.iso.captures_iter(if year { sentence } else { "" }) {
             let (all, y, m, d) = (&c[0], num(&c[1]), num(&c[2]), num(&c[3]));
             let m0 = c.get(0).map_or(0..0, |x| x.range());
             taken(m0.start, m0.end, day(y, m as u32, d as u32, all), &mut found);
         }
-        for c in self.month_day_year.captures_iter(sentence) {
+        for c in self.month_day_year.captures_iter(if month && year { sentence } else { "" }) {
             let r = c.get(0).map_or(0..0, |x| x.range());
             let d = self.month_of.get(&c[1]).and_then(|&m| day(num(&c[3]), m, num(&c[2]) as u32, &c[0]));
             taken(r.start, r.end, d, &mut found);
         }
-        for c in self.day_month_year.captures_iter(sentence) {
+        for c in self.day_month_year.captures_iter(if month && year { sentence } else { "" }) {
             let r = c.get(0).map_or(0..0, |x| x.range());
             let d = self.month_of.get(&c[2]).and_then(|&m| day(num(&c[3]), m, num(&c[1]) as u32, &c[0]));
             taken(r.start, r.end, d, &mut found);
         }
-        for c in self.month_year.captures_iter(sentence) {
+        for c in self.month_year.captures_iter(if month && year { sentence } else { "" }) {
             let r = c.get(0).map_or(0..0, |x| x.range());
             let d = self.month_of.get(&c[1]).and_then(|&m| Day::new(num(&c[2]), m, 1)).map(|x| dated(x, Unit::Month, &c[0]));
             taken(r.start, r.end, d, &mut found);
         }
         if let Some(a) = article {
-            for c in self.month_day.captures_iter(sentence) {
+            for c in self.month_day.captures_iter(if month { sentence } else { "" }) {
                 let r = c.get(0).map_or(0..0, |x| x.range());
                 let d = self.month_of.get(&c[1]).and_then(|&m| recent(a, m, Some(num(&c[2]) as u32))).map(|x| dated(x, Unit::Day, &c[0]));
                 taken(r.start, r.end, d, &mut found);
             }
-            for c in self.day_month.captures_iter(sentence) {
+            for c in self.day_month.captures_iter(if month { sentence } else { "" }) {
                 let r = c.get(0).map_or(0..0, |x| x.range());
                 let d = self.month_of.get(&c[2]).and_then(|&m| recent(a, m, Some(num(&c[1]) as u32))).map(|x| dated(x, Unit::Day, &c[0]));
                 taken(r.start, r.end, d, &mut found);
             }
-            for c in self.prep_month.captures_iter(sentence) {
+            for c in self.prep_month.captures_iter(if month { sentence } else { "" }) {
                 let Some(g) = c.get(1) else { continue };
                 let d = self.month_of.get(g.as_str()).and_then(|&m| recent(a, m, None)).map(|x| dated(x, Unit::Month, g.as_str()));
                 taken(g.start(), g.end(), d, &mut found);
             }
-            for w in self.weekday.find_iter(sentence) {
+            for w in self.weekday.find_iter(if weekday { sentence } else { "" }) {
                 let Some(&wd) = self.weekday_of.get(w.as_str()) else { continue };
                 // The last such day on or before the article's date.
                 let back = (a.weekday() - wd).rem_euclid(7);
                 taken(w.start(), w.end(), Some(dated(a.plus(-back), Unit::Day, w.as_str())), &mut found);
             }
-            for r in self.relative.find_iter(sentence) {
+            for r in self.relative.find_iter(if rel { sentence } else { "" }) {
                 let Some(&(unit, off)) = self.relative_of.get(&r.as_str().to_lowercase()) else { continue };
                 taken(r.start(), r.end(), Some(dated(shift(a, unit, off), unit, r.as_str())), &mut found);
             }
         }
-        for c in self.prep_year.captures_iter(sentence) {
+        for c in self.prep_year.captures_iter(if year { sentence } else { "" }) {
             let Some(g) = c.get(1) else { continue };
             let d = Day::new(num(g.as_str()), 1, 1).map(|x| dated(x, Unit::Year, g.as_str()));
             taken(g.start(), g.end(), d, &mut found);
