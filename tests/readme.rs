@@ -22,6 +22,9 @@ const SKIPPED: &[(&str, &str)] = &[
     ("cargo build --profile profiling", "a second full build, minutes long"),
     ("cargo bench", "benchmarks: minutes long and machine dependent"),
     ("scripts/bench-ingest", "benchmark on 10,000 articles: minutes long"),
+    ("scripts/bench-scale", "benchmark on 100,000 generated articles: hours long"),
+    ("scripts/serve-load", "load measurement of the endpoint: a minute long, machine dependent"),
+    ("scripts/date-accuracy.py", "needs the annotated corpus outside this repository"),
     ("python3 ../shared/eval/score.py", "needs the annotated corpus outside this repository"),
 ];
 
