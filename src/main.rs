@@ -476,6 +476,19 @@ fn extract(p: &Pipeline, format: Format, inputs: &[String]) -> Result<ExitCode> 
     Ok(if failures > 0 || articles.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// The articles of a few sources, read in parallel; each unreadable one goes to `failed`.
+fn read_group(p: &Pipeline, group: &[Source], mut failed: impl FnMut(realpolitik::Error)) -> Vec<Article> {
+    let read: Vec<Vec<realpolitik::Result<Article>>> = group.par_iter().map(|s| p.read(s)).collect();
+    let mut articles = Vec::new();
+    for r in read.into_iter().flatten() {
+        match r {
+            Ok(a) => articles.push(a),
+            Err(e) => failed(e),
+        }
+    }
+    articles
+}
+
 /// N-Triples and N-Quads: sources read a few at a time, articles extracted in bounded chunks on
 /// all cores and written in input order as each chunk is done, so memory does not grow with
 /// the number of articles.
@@ -495,17 +508,10 @@ fn extract_streaming(p: &Pipeline, format: Format, inputs: &[String]) -> Result<
     }
     let mut stream = rdf::QuadStream::new(format, BufWriter::new(std::io::stdout().lock()))?;
     for group in sources.chunks(16) {
-        let read: Vec<Vec<realpolitik::Result<Article>>> = group.par_iter().map(|s| p.read(s)).collect();
-        let mut articles = Vec::new();
-        for r in read.into_iter().flatten() {
-            match r {
-                Ok(a) => articles.push(a),
-                Err(e) => {
-                    failures += 1;
-                    eprintln!("error: {}", e.to_string().trim_end_matches(": "));
-                }
-            }
-        }
+        let articles = read_group(p, group, |e| {
+            failures += 1;
+            eprintln!("error: {}", e.to_string().trim_end_matches(": "));
+        });
         any |= !articles.is_empty();
         for chunk in articles.chunks(CHUNK) {
             let done: Vec<_> = chunk.par_iter().map(|a| p.process(a)).collect();
@@ -561,17 +567,10 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
     // transaction per article. Memory stays bounded by the chunk, not the batch.
     const CHUNK: usize = 512;
     for group in sources.chunks(16) {
-        let read: Vec<Vec<realpolitik::Result<Article>>> = group.par_iter().map(|s| p.read(s)).collect();
-        let mut articles = Vec::new();
-        for r in read.into_iter().flatten() {
-            match r {
-                Ok(a) => articles.push(a),
-                Err(e) => {
-                    t.failures += 1;
-                    bar.suspend(|| eprintln!("error: {e}"));
-                }
-            }
-        }
+        let articles = read_group(p, group, |e| {
+            t.failures += 1;
+            bar.suspend(|| eprintln!("error: {e}"));
+        });
         bar.inc_length(articles.len() as u64);
         if bar.length().unwrap_or(0) >= 200 && !quiet {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
