@@ -86,6 +86,9 @@ pub(crate) struct Words {
     pub buying: FxHashSet<String>,
     pub take_delivery: FxHashSet<String>,
     pub customers: FxHashSet<String>,
+    /// Every word that can trigger a transfer (give, receive, noun, destination, customer):
+    /// one look-up rules out the other tokens of a sentence.
+    pub transfer_any: FxHashSet<String>,
     pub speech_nouns: FxHashSet<String>,
     /// "diplomat" → the lower-cased titles it covers ("foreign minister", "ambassador").
     pub role_hypernyms: crate::text::FxHashMap<String, Vec<String>>,
@@ -122,7 +125,7 @@ impl Phrases {
         if self.has_empty {
             return self.list.iter().position(|p| c.phrase_at(k, p));
         }
-        let cands = self.by_first.get(c.lower.get(k)?.as_str())?;
+        let cands = self.by_first.get(c.word(k))?;
         cands.iter().copied().find(|&i| c.phrase_at(k, &self.list[i]))
     }
 
@@ -195,6 +198,10 @@ impl Extractor {
             buying: set(&t.transfer.buying_nouns),
             take_delivery: set(&t.transfer.take_delivery_verbs),
             customers: set(&t.transfer.customer_nouns),
+            transfer_any: [&t.transfer.give_verbs, &t.transfer.receive_verbs, &t.transfer.nouns, &t.transfer.destination_words, &t.transfer.customer_nouns]
+                .into_iter()
+                .flat_map(|v| set(v))
+                .collect(),
             speech_nouns: set(&t.statement.speech_nouns),
             role_hypernyms: t.statement.role_hypernyms.iter().map(|(k, v)| (k.to_lowercase(), v.iter().map(|t| t.to_lowercase()).collect())).collect(),
             status_lists: vec![
@@ -305,7 +312,8 @@ pub(crate) struct Clause<'a> {
     /// The whole sentence (the evidence), which a sub-clause is part of.
     pub sentence: Span,
     pub toks: Vec<text::Token<'a>>,
-    pub lower: Vec<String>,
+    /// Lower-cased words, borrowed where the token already is (most are: no allocation).
+    pub lower: Vec<std::borrow::Cow<'a, str>>,
     /// Mentions inside the sentence, by start.
     pub mentions: Vec<Mention>,
     /// Byte offsets of the marks no phrase of occasion crosses (`statements::speaker_at`), in
@@ -317,12 +325,12 @@ impl<'a> Clause<'a> {
     /// `toks` are the sentence's tokens (`text::tokens` of its span).
     fn new(doc: &Doc<'a>, si: usize, toks: Vec<text::Token<'a>>) -> Clause<'a> {
         let span = doc.sentences[si].span;
-        let mut lower: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+        let mut lower: Vec<std::borrow::Cow<'a, str>> = toks.iter().map(|t| t.lower_cow()).collect();
         // "May 2", "2 May": the month, not the modal that marks a hypothetical.
         for k in 0..toks.len() {
             let digit = |i: Option<&text::Token>| i.is_some_and(|t| t.text.starts_with(|c: char| c.is_ascii_digit()));
             if toks[k].text == "May" && (digit(toks.get(k + 1)) || k > 0 && digit(toks.get(k - 1))) {
-                lower[k] = "may-month".to_string();
+                lower[k] = "may-month".into();
             }
         }
         // Mentions are sorted by start: only those starting inside the span can be contained.
@@ -356,7 +364,7 @@ impl<'a> Clause<'a> {
     }
 
     pub fn word(&self, i: usize) -> &str {
-        self.lower.get(i).map(String::as_str).unwrap_or("")
+        self.lower.get(i).map(|w| w.as_ref()).unwrap_or("")
     }
 
     /// Is there a modality cue (threat, call, hypothetical, negation) in the few words before token i?

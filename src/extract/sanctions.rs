@@ -94,7 +94,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     }
     // Rule sanction.state-measures: "targeted by US measures": a generic noun right after a
     // state or IGO is the measure when a sanction verb governs the clause.
-    if measure.is_none() && (0..n).any(|i| x.words.light.contains(&c.lower[i]) || x.words.strong.contains(&c.lower[i])) {
+    if measure.is_none() && (0..n).any(|i| x.words.light.contains(c.word(i)) || x.words.strong.contains(c.word(i))) {
         measure = (1..n)
             .find(|&i| {
                 x.words.state_measures.contains(c.word(i))
@@ -102,10 +102,10 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
             })
             .map(|i| (i, i + 1, "OtherMeasure"));
     }
-    let strong = (0..n).find(|&i| x.words.strong.contains(&c.lower[i]) && !adjectival(c, i));
+    let strong = (0..n).find(|&i| x.words.strong.contains(c.word(i)) && !adjectival(c, i));
     // Rule sanction.complement-light: "X announced that Y was adopting sanctions": a light verb
     // in the that-clause holding the measure governs it, not the reporting verb before "that".
-    let is_light = |i: &usize| x.words.light.contains(&c.lower[*i]);
+    let is_light = |i: &usize| x.words.light.contains(c.word(*i));
     let first_light = (0..n).find(is_light);
     let light = match (first_light, measure) {
         (Some(l), Some((m0, _, _))) if l < m0 => match (l..m0).rev().find(|&k| c.word(k) == "that") {
@@ -208,7 +208,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
         // Rule sanction.conjoined-predicate: "X imposed a ban on Y, including Z, and froze
         // their assets": a verb after "and" shares the subject of the earlier verb.
         let earlier = (verb >= 2 && c.word(verb - 1) == "and")
-            .then(|| (0..verb - 1).find(|&k| x.words.light.contains(&c.lower[k]) || x.words.strong.contains(&c.lower[k])))
+            .then(|| (0..verb - 1).find(|&k| x.words.light.contains(c.word(k)) || x.words.strong.contains(c.word(k))))
             .flatten();
         let before = c.toks[earlier.unwrap_or(verb)].span.start;
         let subj = subject_list(doc, c, before);
@@ -338,7 +338,7 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     if let Some((m0, _, _)) = measure {
         if targets.is_empty() {
             let ms = c.toks[m0].span.start;
-            if let Some(r) = (0..m0).find(|&k| x.words.reactions.contains(&c.lower[k])) {
+            if let Some(r) = (0..m0).find(|&k| x.words.reactions.contains(c.word(k))) {
                 let rs = c.toks[r].span.start;
                 let imp: Vec<Option<String>> = imposers.iter().map(|&i| state_of(doc, i)).collect();
                 let subj = c.mentions.iter().filter(|m| m.span.end <= rs && !object_of_prep(doc, c, m)).last().copied();
@@ -661,6 +661,7 @@ fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Menti
     let mut seen_target = false;
     let mut in_reason = false;
     let mut from_open = false;
+    let mut mi = 0;
     for k in start..c.toks.len() {
         let tok = &c.toks[k];
         if k > start && doc.text[c.toks[k - 1].span.end..tok.span.start].contains(';') {
@@ -691,7 +692,15 @@ fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Menti
         if w == "from" {
             from_open = true;
         }
-        for m in c.mentions.iter().filter(|m| m.span.start >= tok.span.start && m.span.start < tok.span.end) {
+        // Mentions are sorted by start and tokens are in order: one cursor walks both.
+        while mi < c.mentions.len() && c.mentions[mi].span.start < tok.span.start {
+            mi += 1;
+        }
+        let here = mi;
+        while mi < c.mentions.len() && c.mentions[mi].span.start < tok.span.end {
+            mi += 1;
+        }
+        for m in &c.mentions[here..mi] {
             // Rule sanction.victim: "Russia's invasion of Ukraine": Ukraine is no target.
             let mut j = k;
             while j > 0 && c.word(j - 1) == "the" {
@@ -699,8 +708,8 @@ fn target_phrase(x: &Extractor, doc: &Doc, c: &Clause, from: usize) -> Vec<Menti
             }
             // A cue is one or two words right before the mention ("invaded", "invasion of").
             let victim = doc.gaz.triggers.sanction.victim_cues.iter().any(|v| {
-                let words: Vec<&str> = v.split(' ').collect();
-                j >= words.len() && words.iter().enumerate().all(|(o, w)| c.word(j - words.len() + o) == *w)
+                let n = v.split(' ').count();
+                j >= n && v.split(' ').enumerate().all(|(o, w)| c.word(j - n + o) == w)
             });
             if !in_reason && !victim {
                 out.push(*m);

@@ -44,7 +44,8 @@ pub(super) fn extract(x: &Extractor, doc: &mut Doc, c: &Clause, ctx: &mut Ctx) {
     let cands: Vec<(usize, Dir)> = (0..n)
         .filter_map(|k| {
             let w = c.word(k);
-            if inside_weapon(k) || possession.any_at(c, k) {
+            // Only a trigger word can start one (every `dir` below needs one).
+            if !x.words.transfer_any.contains(w) || inside_weapon(k) || possession.any_at(c, k) {
                 return None;
             }
             // Rule transfer.restricted: "restrictions on the export of W", "forbids buying W".

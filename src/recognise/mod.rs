@@ -656,7 +656,7 @@ pub fn recognise<'a>(text: &'a str, gaz: &'static Gazetteer) -> Doc<'a> {
         };
         for toks in &sent_toks {
             for &t in toks {
-                let bare = t.text.trim_end_matches("'s").trim_end_matches("’s");
+                let bare = crate::text::unpossessed(t.text);
                 if let Some(&(_, actor)) = persons.iter().find(|(sn, _)| sn == bare) {
                     let span = Span::new(t.span.start, t.span.start + bare.len());
                     if !overlaps_known(span) {
@@ -1067,7 +1067,7 @@ fn find_names(
         while k < run.len() && gaz.title_words.contains(&run[k].lower().trim_end_matches('.').to_string()) {
             k += 1;
         }
-        let org_word = |t: &Token| org_word_set().contains(t.text.trim_end_matches("'s").trim_end_matches("’s"));
+        let org_word = |t: &Token| org_word_set().contains(crate::text::unpossessed(t.text));
         // A long title that runs into the name: "... for Industry and Security Alan Estevez",
         // "Secretary of the Treasury Janet L. Yellen". The name starts after the last org word,
         // when a title word heads the chain of capitalised words and connectives before it.
@@ -1097,7 +1097,7 @@ fn find_names(
             continue;
         }
         let n = name_toks.len();
-        let last_clean = name_toks[n - 1].text.trim_end_matches("'s").trim_end_matches("’s");
+        let last_clean = crate::text::unpossessed(name_toks[n - 1].text);
         let name_span = Span::new(name_toks[0].span.start, name_toks[n - 1].span.start + last_clean.len());
         let name = &text[name_span.start..name_span.end];
         let all_caps = name_toks.iter().all(|t| t.text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
@@ -1159,7 +1159,7 @@ fn find_names(
         };
         let idx = ex.intern(actor);
         mentions.push(Mention { span: name_span, actor: idx, form: Form::Other, entry: None });
-        let surname = name_toks[n - 1].text.trim_end_matches("'s").trim_end_matches("’s").to_string();
+        let surname = crate::text::unpossessed(name_toks[n - 1].text).to_string();
         if !persons.iter().any(|(s, _)| *s == surname) {
             persons.push((surname, idx));
         }

@@ -231,9 +231,23 @@ impl Token<'_> {
     pub fn is_capitalised(&self) -> bool {
         self.text.chars().next().is_some_and(char::is_uppercase)
     }
+    /// Most tokens are ASCII: their lower case needs no Unicode tables.
     pub fn lower(&self) -> String {
-        self.text.to_lowercase()
+        if self.text.is_ascii() { self.text.to_ascii_lowercase() } else { self.text.to_lowercase() }
     }
+}
+
+impl<'a> Token<'a> {
+    /// The lower case, borrowed when the token already is lower-case ASCII.
+    pub fn lower_cow(&self) -> std::borrow::Cow<'a, str> {
+        let t: &'a str = self.text;
+        if t.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) { std::borrow::Cow::Borrowed(t) } else { std::borrow::Cow::Owned(self.lower()) }
+    }
+}
+
+/// A word without its possessive ending ("Putin's" → "Putin", also with ’).
+pub fn unpossessed(w: &str) -> &str {
+    w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w)
 }
 
 /// Word tokens of a span: letters/digits with inner apostrophes, hyphens and periods
@@ -271,6 +285,12 @@ fn is_acronym_tail(s: &str, start: usize, dot: usize) -> bool {
 /// "WASHINGTON, November 1, 2024 - ", "KYIV (Reuters) — "): where the agency's words end and the
 /// reported ones begin. 0 when there is none.
 pub fn dateline_len(s: &str) -> usize {
+    // A dateline opens with two capitals (or a capital and a mark): most sentences are ruled
+    // out by their first two bytes, before the regex runs.
+    let b = s.as_bytes();
+    if b.len() < 2 || !b[0].is_ascii_uppercase() || !(b[1].is_ascii_uppercase() || matches!(b[1], b'.' | b'\'' | b'-' | b' ')) {
+        return 0;
+    }
     static RE: OnceLock<Option<regex::Regex>> = OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
@@ -374,6 +394,19 @@ mod tests {
             assert_eq!(char_offset(&text, b), ix.char_offset(b));
         }
         assert_eq!(CharIndex::new("").char_offset(5), 0);
+    }
+
+    #[test]
+    fn possessive_endings_and_borrowed_lower_case() {
+        assert_eq!(unpossessed("Putin's"), "Putin");
+        assert_eq!(unpossessed("Kallas’s"), "Kallas");
+        assert_eq!(unpossessed("sanctions"), "sanctions");
+        let t = Token { text: "sanctions", span: Span::new(0, 9) };
+        assert!(matches!(t.lower_cow(), std::borrow::Cow::Borrowed("sanctions")));
+        let t = Token { text: "Türkiye", span: Span::new(0, 8) };
+        assert_eq!(t.lower_cow(), "türkiye");
+        let t = Token { text: "OFAC", span: Span::new(0, 4) };
+        assert_eq!(t.lower_cow(), "ofac");
     }
 
     #[test]
