@@ -516,9 +516,13 @@ impl Pusher {
             if i > 0 {
                 body.push_str(";\n");
             }
-            body.push_str(&format!("DROP SILENT GRAPH {} ;\nINSERT DATA {{ GRAPH {} {{\n", g.iri, g.iri));
+            // INSERT DATA may not hold blank nodes on every store (Virtuoso refuses them): a
+            // graph with blank nodes goes as an INSERT template over one empty solution, which
+            // makes fresh blank nodes just the same.
+            let (insert, end) = if has_blank_nodes(&g.triples) { ("INSERT", "} } WHERE {}") } else { ("INSERT DATA", "} }") };
+            body.push_str(&format!("DROP SILENT GRAPH {} ;\n{insert} {{ GRAPH {} {{\n", g.iri, g.iri));
             push_triples(&mut body, &g.triples);
-            body.push_str("} }");
+            body.push_str(end);
         }
         body.push('\n');
         self.send(Method::POST, self.url.clone(), "application/sparql-update", body.into_bytes())
