@@ -227,6 +227,15 @@ fn oxigraph_server_graph_store_and_update() {
     assert_ok(&push(&["--quiet", "--update", &format!("{base}/update"), "--batch", "3", s.to_str().unwrap()]));
     assert_eq!(ox.counts(), first, "an Update push changed the counts");
 
+    // One unreadable input is named and counted; the others still go, and the exit status says
+    // something failed.
+    let missing = s.join("no-such-article.txt");
+    let o = push(&["--quiet", "--endpoint", &store_url, missing.to_str().unwrap(), s.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(e.contains("no-such-article.txt") && e.contains("failures: 1"), "{e}");
+    assert_eq!(ox.counts(), first, "the good articles were not all pushed");
+
     // From a local store: the same graphs.
     let dir = tempfile::tempdir().unwrap();
     let st = dir.path().join("store");
