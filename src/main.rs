@@ -751,7 +751,8 @@ fn push_cmd(cfg: realpolitik::push::PushConfig, from_store: Option<PathBuf>, thr
     let started = Instant::now();
     let pusher = realpolitik::push::Pusher::new(cfg)?;
     let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
-    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} graphs, {per_sec}, eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let unit = if from_store.is_some() { "graphs" } else { "articles" };
+    bar.set_style(ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec}}, eta {{eta}}")).unwrap_or_else(|_| ProgressStyle::default_bar()));
     let report = |e: realpolitik::Error| bar.suspend(|| eprintln!("error: {}", e.to_string().trim_end_matches(": ")));
     let pushed = match &from_store {
         Some(dir) => {

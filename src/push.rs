@@ -150,15 +150,16 @@ struct Graph {
 
 /// Why one request failed.
 enum Failure {
-    /// 401/403: every further request would fail the same way.
-    Auth(Error),
+    /// Every further request would fail the same way: 401/403, or the store cannot be reached
+    /// even after the retries. The push stops.
+    Fatal(Error),
     Other(Error),
 }
 
 impl From<Failure> for Error {
     fn from(f: Failure) -> Error {
         match f {
-            Failure::Auth(e) | Failure::Other(e) => e,
+            Failure::Fatal(e) | Failure::Other(e) => e,
         }
     }
 }
@@ -258,8 +259,9 @@ impl Pusher {
         self.failures.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Replace the ontology graph with the embedded ontology. `Err` when authentication failed
-    /// (stop then); `Ok(Some(e))` when only this graph could not be sent (counted).
+    /// Replace the ontology graph with the embedded ontology. `Err` when authentication failed or
+    /// the store is unreachable (stop then); `Ok(Some(e))` when only this graph could not be
+    /// sent (counted).
     pub fn push_ontology(&self) -> Result<Option<Error>> {
         let quads = rdf::ontology_quads()?;
         let g = NamedNode::new_unchecked(vocab::ONTOLOGY_GRAPH);
@@ -269,7 +271,7 @@ impl Pusher {
             Err(f) => {
                 self.count_failure();
                 match f {
-                    Failure::Auth(e) => Err(e),
+                    Failure::Fatal(e) => Err(e),
                     Failure::Other(e) => Ok(Some(Error::Network(format!("ontology graph: {e}")))),
                 }
             }
@@ -279,7 +281,7 @@ impl Pusher {
     /// Send a batch of extracted articles (each named, e.g. by its source, and given as its
     /// quads): each article's own graph is replaced, and the entity triples not sent yet in
     /// this run are added to the entities graph. `Err` for the whole batch only when
-    /// authentication failed (stop then).
+    /// authentication failed or the store is unreachable (stop then).
     pub fn push_articles(&self, items: Vec<(String, Vec<Quad>)>) -> Result<Pushed> {
         let entities = rdf::entities_graph();
         let mut graphs = Vec::with_capacity(items.len());
@@ -328,7 +330,7 @@ impl Pusher {
                 }
                 self.count_failure();
                 match f {
-                    Failure::Auth(e) => return Err(e),
+                    Failure::Fatal(e) => return Err(e),
                     Failure::Other(e) => return Ok(Pushed { articles: out, entities: Some(Error::Network(format!("entities graph: {e}"))) }),
                 }
             }
@@ -339,7 +341,7 @@ impl Pusher {
     /// Send every named graph of a local store: the entities graph by addition, every other
     /// graph (articles, ontology) by replacement, `batch` graphs at a time. `progress` is told
     /// how many graphs are done. Per-graph failures are returned with the graph named; `Err`
-    /// when the store cannot be read or authentication failed.
+    /// when the store cannot be read, authentication failed or the target is unreachable.
     pub fn push_store(&self, store: &Store, mut progress: impl FnMut(u64), mut failed: impl FnMut(Error)) -> Result<()> {
         let store_err = |e: &dyn std::fmt::Display| Error::Store { path: "store".into(), message: e.to_string() };
         let entities = rdf::entities_graph();
@@ -368,7 +370,7 @@ impl Pusher {
                         if let Err(f) = self.add_triples(g, part) {
                             self.count_failure();
                             match f {
-                                Failure::Auth(e) => return Err(e),
+                                Failure::Fatal(e) => return Err(e),
                                 Failure::Other(e) => failed(e),
                             }
                         }
@@ -400,7 +402,7 @@ impl Pusher {
                 for batch in graph_batches(graphs, self.config.batch.max(1)) {
                     match self.update_batch(&batch) {
                         Ok(()) => out.extend(batch.iter().map(|g| Ok(g.triples.len()))),
-                        Err(Failure::Auth(e)) => return Err(e),
+                        Err(Failure::Fatal(e)) => return Err(e),
                         Err(Failure::Other(_)) if batch.len() > 1 => {
                             for g in &batch {
                                 out.push(self.update_batch(std::slice::from_ref(g)).map(|()| g.triples.len()));
@@ -420,7 +422,7 @@ impl Pusher {
                     self.triples.fetch_add(n, Ordering::Relaxed);
                     out.push(Ok(n));
                 }
-                Err(Failure::Auth(e)) => {
+                Err(Failure::Fatal(e)) => {
                     self.count_failure();
                     return Err(e);
                 }
@@ -445,7 +447,7 @@ impl Pusher {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(g) = graphs.get(i) else { break };
                         let r = self.gsp(Method::PUT, &g.iri, &g.triples).map(|()| g.triples.len());
-                        let stop = matches!(r, Err(Failure::Auth(_)));
+                        let stop = matches!(r, Err(Failure::Fatal(_)));
                         *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                         if stop {
                             // The others would fail alike: take no more.
@@ -555,13 +557,13 @@ impl Pusher {
                         continue;
                     }
                     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
-                        return Err(Failure::Auth(self.auth_error(status)));
+                        return Err(Failure::Fatal(self.auth_error(status)));
                     }
                     let wait = retry_after(&resp);
                     let text = resp.text().unwrap_or_default();
                     let problem = format!("{what}: {}{}", http_status(status), body_excerpt(&text));
                     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-                        (problem, wait)
+                        (problem, wait, false)
                     } else {
                         return Err(Failure::Other(Error::Network(problem)));
                     }
@@ -572,17 +574,17 @@ impl Pusher {
                     } else {
                         describe(&e)
                     };
-                    (format!("{what}: {why}"), None)
+                    (format!("{what}: {why}"), None, e.is_connect())
                 }
                 Err(e) => return Err(Failure::Other(Error::Network(format!("{what}: {}", describe(&e))))),
             };
-            let (problem, wait) = transient;
+            let (problem, wait, unreachable) = transient;
             if attempt >= self.config.retries {
                 let tries = attempt + 1;
-                return Err(Failure::Other(Error::Network(format!(
-                    "{problem} (gave up after {tries} tr{})",
-                    if tries == 1 { "y" } else { "ies" }
-                ))));
+                let e = Error::Network(format!("{problem} (gave up after {tries} tr{})", if tries == 1 { "y" } else { "ies" }));
+                // A store that cannot be reached at all would cost every other graph the same
+                // retries: stop instead.
+                return Err(if unreachable { Failure::Fatal(e) } else { Failure::Other(e) });
             }
             let backoff = self.config.backoff.saturating_mul(1u32 << attempt.min(6)).min(Duration::from_secs(30));
             std::thread::sleep(wait.map(|w| w.min(Duration::from_secs(60))).unwrap_or(backoff));
@@ -652,7 +654,8 @@ impl Pusher {
 /// Read, extract and push inputs: sources a few at a time, articles extracted in bounded
 /// chunks on all cores (as `ingest` does), each chunk sent as one batch, so memory does not grow
 /// with the corpus. Unreadable inputs and failed articles go to `failed`, named, and the rest
-/// still go; `Err` only when authentication failed (nothing further could be sent).
+/// still go; `Err` only when authentication failed or the store is unreachable (nothing
+/// further could be sent).
 pub fn push_inputs<R, P>(pusher: &Pusher, sources: &[Source], read: R, process: P, bar: &ProgressBar, mut failed: impl FnMut(Error)) -> Result<()>
 where
     R: Fn(&Source) -> Vec<Result<Article>> + Sync,
