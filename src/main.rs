@@ -748,6 +748,9 @@ fn push_cmd(cfg: realpolitik::push::PushConfig, from_store: Option<PathBuf>, thr
     if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
     }
+    if from_store.is_some() && opts.shard.is_some() {
+        bail!("--shard splits INPUTs being extracted; a store given with --from-store is sent whole");
+    }
     let started = Instant::now();
     let pusher = realpolitik::push::Pusher::new(cfg)?;
     let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
