@@ -20,6 +20,7 @@ pub mod isolate;
 pub mod link;
 pub mod memory;
 pub mod model;
+pub mod push;
 pub mod query;
 pub mod rdf;
 pub mod recognise;

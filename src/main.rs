@@ -80,6 +80,11 @@ struct InputOpts {
     /// Largest page accepted when fetching URLs, in bytes
     #[arg(long, default_value_t = fetch::DEFAULT_MAX_BYTES, value_name = "N")]
     max_page_bytes: u64,
+    /// Only the articles of shard I of N (1 ≤ I ≤ N), split by a stable hash of the article id:
+    /// N machines given the same inputs and --shard 1/N … N/N produce disjoint articles with
+    /// the same IRIs, whose union is the unsharded output
+    #[arg(long, value_name = "I/N")]
+    shard: Option<realpolitik::push::Shard>,
 }
 
 /// The configured pipeline: extractor, URL fetcher, optional online linker.
@@ -88,6 +93,7 @@ struct Pipeline {
     fetcher: Option<fetch::Fetcher>,
     linker: Option<online::OnlineLinker>,
     min_confidence: f32,
+    shard: Option<realpolitik::push::Shard>,
 }
 
 /// A confidence threshold: a number from 0 to 1.
@@ -124,11 +130,16 @@ impl Pipeline {
                 ..Default::default()
             })?),
         };
-        Ok(Pipeline { x, fetcher, linker, min_confidence: o.min_confidence })
+        Ok(Pipeline { x, fetcher, linker, min_confidence: o.min_confidence, shard: o.shard })
     }
 
+    /// The articles of a source (of this shard only, with --shard); unreadable ones as errors.
     fn read(&self, s: &Source) -> Vec<realpolitik::Result<Article>> {
-        ingest::read_source_with(s, self.fetcher.as_ref())
+        let mut read = ingest::read_source_with(s, self.fetcher.as_ref());
+        if let Some(shard) = self.shard {
+            read.retain(|r| r.as_ref().map_or(true, |a| shard.contains(&a.id)));
+        }
+        read
     }
 
     /// Extract and link one article; a bug it trips is its own failure ([`isolate`]).
@@ -292,6 +303,59 @@ enum Command {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<String>,
     },
+    /// Send article graphs (and the entities and ontology graphs) to another SPARQL 1.1 store
+    ///
+    /// Extracts INPUTs as `ingest` does (or, with --from-store, reads a local store) and
+    /// replaces each article's graph in the target store, so pushing again never duplicates.
+    /// The entities graph is only added to. Transient failures (connection, 429, 5xx) are
+    /// retried with backoff; an authentication failure stops at once.
+    #[command(after_help = "Examples:\n  realpolitik push --endpoint http://localhost:7878/store data/samples/\n  REALPOLITIK_PUSH_PASSWORD=dba realpolitik push --endpoint http://localhost:8890/sparql-graph-crud-auth --user dba --auth digest news.jsonl\n  realpolitik push --update http://localhost:7878/update --batch 100 --from-store ./store\n  realpolitik push --endpoint https://db.example.org/store --bearer \"$TOKEN\" --shard 3/8 corpus/")]
+    Push {
+        /// Graph Store Protocol URL of the target (oxigraph: http://HOST:7878/store; Virtuoso: http://HOST:8890/sparql-graph-crud-auth; GraphDB: http://HOST:7200/repositories/ID/rdf-graphs/service)
+        #[arg(long, value_name = "URL", required_unless_present = "update", conflicts_with = "update")]
+        endpoint: Option<String>,
+        /// SPARQL 1.1 Update endpoint instead of --endpoint (oxigraph: /update; Virtuoso: /sparql-auth; Neptune: :8182/sparql)
+        #[arg(long, value_name = "URL")]
+        update: Option<String>,
+        /// Send the graphs of this local store instead of extracting INPUTs
+        #[arg(long, value_name = "DIR", conflicts_with = "inputs")]
+        from_store: Option<PathBuf>,
+        /// User name for HTTP authentication
+        #[arg(long, env = "REALPOLITIK_PUSH_USER", value_name = "NAME")]
+        user: Option<String>,
+        /// Password for --user (prefer the environment variable: a command line is visible to others)
+        #[arg(long, env = "REALPOLITIK_PUSH_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Authentication scheme for --user: auto answers the server's challenge (Basic or Digest)
+        #[arg(long, value_enum, default_value = "auto")]
+        auth: realpolitik::push::AuthScheme,
+        /// Bearer token sent with every request (e.g. `realpolitik serve --token`)
+        #[arg(long, env = "REALPOLITIK_PUSH_TOKEN", value_name = "TOKEN", hide_env_values = true, conflicts_with = "user")]
+        bearer: Option<String>,
+        /// Articles per request with --update, and per progress step
+        #[arg(long, default_value_t = 50, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        batch: u64,
+        /// Requests in flight at once with --endpoint
+        #[arg(long, default_value_t = 4, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=64))]
+        parallel: u64,
+        /// Retries of a request after a connection error, 429 or 5xx (waits 0.5 s, 1 s, 2 s, …)
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        retries: u32,
+        /// Time allowed for one request, in seconds
+        #[arg(long, default_value_t = 60, value_name = "SECS")]
+        timeout: u64,
+        /// Worker threads for extraction [default: all cores]
+        #[arg(long, short = 'j')]
+        threads: Option<usize>,
+        /// Print no progress bar
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        opts: InputOpts,
+        /// Files (.txt, .html, .jsonl), folders, URLs, or - for stdin
+        #[arg(value_name = "INPUT", required_unless_present = "from_store")]
+        inputs: Vec<String>,
+    },
     /// Print a shell completion script, e.g. `realpolitik completions bash > ~/.local/share/bash-completion/completions/realpolitik`
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -418,6 +482,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             r?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Push {
+            endpoint,
+            update,
+            from_store,
+            user,
+            password,
+            auth,
+            bearer,
+            batch,
+            parallel,
+            retries,
+            timeout,
+            threads,
+            quiet,
+            opts,
+            inputs,
+        } => {
+            use realpolitik::push::{Auth, Mode, PushConfig};
+            let (url, mode) = match (endpoint, update) {
+                (Some(u), None) => (u, Mode::GraphStore),
+                (None, Some(u)) => (u, Mode::Update),
+                _ => bail!("give one of --endpoint URL (Graph Store Protocol) or --update URL (SPARQL Update)"),
+            };
+            let auth = match (user, bearer) {
+                (Some(user), _) => Auth::User { scheme: auth, user, password: password.unwrap_or_default() },
+                (None, Some(t)) if !t.trim().is_empty() => Auth::Bearer(t.trim().to_string()),
+                _ => Auth::None,
+            };
+            let cfg = PushConfig {
+                auth,
+                batch: usize::try_from(batch).unwrap_or(usize::MAX),
+                parallel: usize::try_from(parallel).unwrap_or(4),
+                retries,
+                timeout: Duration::from_secs(timeout.max(1)),
+                ..PushConfig::new(url, mode)
+            };
+            push_cmd(cfg, from_store, threads, quiet, &opts, &inputs)
         }
         Command::Explain { format, opts, inputs } => explain(&Pipeline::new(&opts, &inputs)?, format, &inputs),
         Command::Completions { shell } => {
@@ -640,6 +742,66 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
         t.failures
     );
     Ok(if t.failures > 0 || t.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn push_cmd(cfg: realpolitik::push::PushConfig, from_store: Option<PathBuf>, threads: Option<usize>, quiet: bool, opts: &InputOpts, inputs: &[String]) -> Result<ExitCode> {
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().ok();
+    }
+    if from_store.is_some() && opts.shard.is_some() {
+        bail!("--shard splits INPUTs being extracted; a store given with --from-store is sent whole");
+    }
+    let started = Instant::now();
+    let pusher = realpolitik::push::Pusher::new(cfg)?;
+    let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+    let unit = if from_store.is_some() { "graphs" } else { "articles" };
+    bar.set_style(ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}, {{per_sec}}, eta {{eta}}")).unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let report = |e: realpolitik::Error| bar.suspend(|| eprintln!("error: {}", e.to_string().trim_end_matches(": ")));
+    let pushed = match &from_store {
+        Some(dir) => {
+            let st = store::open_read_only(dir)?;
+            bar.set_length(st.named_graphs().count() as u64);
+            pusher.push_store(&st, |n| bar.inc(n), report)
+        }
+        None => {
+            let p = Pipeline::new(opts, inputs)?;
+            let mut sources = Vec::new();
+            for s in ingest::expand(inputs) {
+                match s {
+                    Ok(s) => sources.push(s),
+                    Err(e) => {
+                        pusher.count_failure();
+                        report(e);
+                    }
+                }
+            }
+            // The ontology is the one graph pushed whole; a failure there is counted, and the
+            // articles still go.
+            pusher.push_ontology().and_then(|failed| {
+                failed.into_iter().for_each(report);
+                realpolitik::push::push_inputs(&pusher, &sources, |s| p.read(s), |a| p.process(a).map(|(_, q)| q), &bar, report)
+            })
+        }
+    };
+    bar.finish_and_clear();
+    let s = pusher.summary();
+    let secs = started.elapsed().as_secs_f64();
+    let line = format!(
+        "pushed {} graph{} ({} triples) to {} in {:.2}s; retries: {}; failures: {}",
+        s.graphs,
+        if s.graphs == 1 { "" } else { "s" },
+        s.triples,
+        pusher.url(),
+        secs,
+        s.retries,
+        s.failures
+    );
+    if let Err(e) = pushed {
+        eprintln!("{line}");
+        return Err(e.into());
+    }
+    eprintln!("{line}");
+    Ok(if s.failures > 0 || s.graphs == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 fn explain(p: &Pipeline, format: ExplainFormat, inputs: &[String]) -> Result<ExitCode> {
