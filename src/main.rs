@@ -384,7 +384,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let s = r?;
                 eprintln!("events: {} from {} facts ({} reported more than once)", s.events, s.reports, s.merged);
             }
-            run_query(&store, &realpolitik::events::sparql(kind), format, width)
+            // Read-only: runs beside `ingest` or `serve` (sees the store as it was at open).
+            let st = store::open_read_only(&store.path())?;
+            let rows = realpolitik::events::rows(&st, kind)?;
+            let out = BufWriter::new(std::io::stdout().lock());
+            realpolitik::events::write(&rows, format, width.width(), out)?.flush()?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Stats { store, format, width } => run_query(&store, realpolitik::query::tables::stats_sparql(), format, width),
         Command::Export { store, format, graph, output } => {
