@@ -223,7 +223,7 @@ enum Command {
         which: realpolitik::query::tables::Table,
     },
     /// List reported events: the facts of all articles that report one real-world event, merged (type, parties, measure or weapon, dates, reports, articles)
-    #[command(after_help = "Facts of different articles are one event when they have the same type and parties (as states where an actor belongs to one), a compatible measure, weapon category and status (or the same speaker and quote), and dates within 30 days (the sentence's date, else the article's). The events graph is recomputed by every ingest.\n\nExamples:\n  realpolitik events\n  realpolitik events --type sanction --format csv > sanctions-by-event.csv\n  realpolitik events --format json | jq '.results.bindings[] | select(.reports.value != \"1\")'\n  realpolitik events --refresh --store ./old-store")]
+    #[command(after_help = "Facts of different articles are one event when they have the same type and the same imposers, suppliers or speaker, share a target or recipient (actors counted as the state they belong to), have a compatible measure, weapon category and status (or the same quote), and are dated within 30 days of the event's first report (the sentence's date, else the article's). The events graph is recomputed by every ingest.\n\nExamples:\n  realpolitik events\n  realpolitik events --type sanction --format csv > sanctions-by-event.csv\n  realpolitik events --format json | jq '.results.bindings[] | select(.reports.value != \"1\")'\n  realpolitik events --refresh --store ./old-store")]
     Events {
         #[command(flatten)]
         store: StoreArg,
