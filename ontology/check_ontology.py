@@ -39,7 +39,7 @@ CONTRACT = {
 CLASSES = [
     "Article", "Actor", "State", "FormerState", "Organization", "IntergovernmentalOrganization", "GovernmentBody",
     "Company", "ArmedGroup", "Person", "Event", "Sanction", "WeaponTransfer", "Statement", "Weapon",
-    "WeaponCategory", "SanctionMeasure",
+    "WeaponCategory", "SanctionMeasure", "ReportedEvent",
 ]
 
 # name -> (superclasses that must be asserted)
@@ -64,6 +64,7 @@ OBJECT_PROPERTIES = {
     "speaker": (("Statement",), RP.Actor),
     "mentions": (("Article",), RP.Actor),
     "affiliation": (("Person",), RP.Organization),
+    "report": (("ReportedEvent",), RP.Event),
 }
 
 DATATYPE_PROPERTIES = {
@@ -85,6 +86,9 @@ DATATYPE_PROPERTIES = {
     "isoCode": (("State",), XSD.string),
     "linkMethod": (("Actor", "Weapon"), XSD.string),
     "linkConfidence": (("Actor", "Weapon"), XSD.decimal),
+    "earliestDate": (("ReportedEvent",), XSD.date),
+    "latestDate": (("ReportedEvent",), XSD.date),
+    "reportCount": (("ReportedEvent",), XSD.integer),
 }
 
 WEAPON_CATEGORIES = [
@@ -253,7 +257,7 @@ class Checker:
         for s in TRANSFER_STATUSES:
             self.check(f"'{s}'" in comment, f"rp:status comment does not list '{s}'")
         for shape in ("SanctionShape", "WeaponTransferShape", "StatementShape", "EventShape", "StateShape",
-                      "OrganizationShape", "PersonShape", "ArticleShape"):
+                      "OrganizationShape", "PersonShape", "ArticleShape", "ReportedEventShape"):
             self.check((RPS[shape], RDF.type, SH.NodeShape) in sg, f"shapes: rps:{shape} missing")
 
 

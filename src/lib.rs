@@ -5,13 +5,14 @@
 //! [`ingest`] (files, HTML, JSON Lines, URLs → [`model::Article`]) → [`text`] (sentences,
 //! quotations) → [`recognise`] (gazetteers → mentions of states, organisations, persons,
 //! weapons) → [`extract`] (events with evidence) → [`link`] (Wikidata) → [`rdf`] (triples
-//! under our ontology) → [`store`] / [`query`] / [`export`] → [`serve`]; [`explain`] shows
+//! under our ontology) → [`store`] / [`query`] / [`export`] → [`serve`]; [`events`] merges the facts that report one real-world event; [`explain`] shows
 //! why each fact is there.
 //!
 //! Extraction output is plain Rust data ([`model`]), independent of RDF, so the linguistic
 //! rules and the RDF mapping can be tested and changed apart.
 
 pub mod error;
+pub mod events;
 pub mod explain;
 pub mod export;
 pub mod extract;

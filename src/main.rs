@@ -233,6 +233,23 @@ enum Command {
         #[arg(value_enum)]
         which: realpolitik::query::tables::Table,
     },
+    /// List reported events: the facts of all articles that report one real-world event, merged (type, parties, measure or weapon, dates, reports, articles)
+    #[command(after_help = "Facts of different articles are one event when they have the same type and the same imposers, suppliers or speaker, share a target or recipient (actors counted as the state they belong to), have a compatible measure, weapon category and status (or the same quote), and are dated within 30 days of the event's first report (the sentence's date, else the article's). The events graph is recomputed by every ingest.\n\nExamples:\n  realpolitik events\n  realpolitik events --type sanction --format csv > sanctions-by-event.csv\n  realpolitik events --format json | jq '.results.bindings[] | select(.reports.value != \"1\")'\n  realpolitik events --refresh --store ./old-store")]
+    Events {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Result syntax (table for people; csv, tsv, json, xml for spreadsheets and programs)
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: ResultFormat,
+        #[command(flatten)]
+        width: WidthOpts,
+        /// Only events of this type
+        #[arg(long = "type", value_enum, value_name = "TYPE")]
+        kind: Option<realpolitik::events::Kind>,
+        /// Recompute the events graph first (for a store ingested before events existed; needs write access to the store)
+        #[arg(long)]
+        refresh: bool,
+    },
     /// Count articles and facts per type, and list the ten actors in most facts
     #[command(after_help = "Examples:\n  realpolitik stats\n  realpolitik stats --format json\n  realpolitik stats --wide")]
     Stats {
@@ -421,6 +438,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             run_query(&store, &q, format, width)
         }
         Command::Table { store, format, width, which } => run_query(&store, &realpolitik::query::tables::sparql(which), format, width),
+        Command::Events { store, format, width, kind, refresh } => {
+            if refresh {
+                let path = store.path();
+                let st = store::open_existing(&path)?;
+                let r = realpolitik::events::refresh(&st);
+                drop(st);
+                store::release(&path);
+                let s = r?;
+                eprintln!("events: {} from {} facts ({} reported more than once)", s.events, s.reports, s.merged);
+            }
+            // Read-only: runs beside `ingest` or `serve` (sees the store as it was at open).
+            let st = store::open_read_only(&store.path())?;
+            let rows = realpolitik::events::rows(&st, kind)?;
+            let out = BufWriter::new(std::io::stdout().lock());
+            realpolitik::events::write(&rows, format, width.width(), out)?.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stats { store, format, width } => run_query(&store, realpolitik::query::tables::stats_sparql(), format, width),
         Command::Export { store, format, graph, output } => {
             let path = store.path();
@@ -721,13 +755,22 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
         }
     }
     bar.finish_and_clear();
+    // One event, many reports: recomputed once per ingest, over the whole store.
+    let events = match realpolitik::events::refresh(&st) {
+        Ok(s) => format!("{} ({} reported by more than one fact)", s.events, s.merged),
+        Err(e) => {
+            t.failures += 1;
+            eprintln!("error: {e}");
+            "not updated".to_string()
+        }
+    };
     st.flush().ok();
     let total = st.len().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
     drop(st);
     store::release(path);
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "ingested {} article{} into {} in {:.2}s ({:.0} articles/s)\n  sanctions: {}\n  weapon transfers: {}\n  statements: {}\n  triples written: {} (+ {} describing shared entities; store now holds {} quads)\n  failures: {}",
+        "ingested {} article{} into {} in {:.2}s ({:.0} articles/s)\n  sanctions: {}\n  weapon transfers: {}\n  statements: {}\n  triples written: {} (+ {} describing shared entities; store now holds {} quads)\n  reported events: {}\n  failures: {}",
         t.articles,
         if t.articles == 1 { "" } else { "s" },
         path.display(),
@@ -739,6 +782,7 @@ fn ingest_cmd(p: &Pipeline, path: &std::path::Path, threads: Option<usize>, quie
         t.triples,
         t.entity_triples,
         total,
+        events,
         t.failures
     );
     Ok(if t.failures > 0 || t.articles == 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })

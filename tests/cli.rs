@@ -224,7 +224,7 @@ fn completions_are_printed_for_each_shell_and_an_unknown_shell_is_refused() {
 
 #[test]
 fn help_describes_every_argument_and_gives_examples() {
-    for cmd in ["extract", "ingest", "query", "table", "stats", "export", "explain"] {
+    for cmd in ["extract", "ingest", "query", "table", "events", "stats", "export", "explain"] {
         let o = run(&[cmd, "--help"]);
         assert!(o.status.success(), "{cmd}: {}", stderr(&o));
         let out = stdout(&o);

@@ -668,6 +668,10 @@ fn ingest_over_http() {
     let report = json(&r);
     assert_eq!(report["ingested"], 1, "{r:?}");
     let article = report["articles"][0]["article"].as_str().expect("article IRI").to_string();
+    // The events graph follows the request's facts, as after a CLI ingest.
+    assert!(report["events"]["events"].as_u64().is_some_and(|n| n >= 1), "{r:?}");
+    let r = server.query("ASK { GRAPH <https://w3id.org/realpolitik/id/events> { ?e a rp:ReportedEvent ; rp:report ?f } }", "");
+    assert_eq!(json(&r)["boolean"], true, "events graph written: {r:?}");
     let r = server.query(&format!("ASK {{ GRAPH <{article}> {{ ?s ?p ?o }} }}"), "");
     assert_eq!(json(&r)["boolean"], true, "article graph written: {r:?}");
     // The same library write path as the CLI: Russia's label in the entities graph only.

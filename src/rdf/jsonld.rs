@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 /// (term, property local name or IRI, coercion)
-const OBJECT_PROPS: &[&str] = &["country", "imposedBy", "target", "supplier", "recipient", "weapon", "speaker", "mentions", "affiliation"];
-const VOCAB_PROPS: &[&str] = &["category", "measure"];
+const OBJECT_PROPS: &[&str] = &["country", "imposedBy", "target", "supplier", "recipient", "weapon", "speaker", "mentions", "affiliation", "report"];
+const VOCAB_PROPS: &[&str] = &["category", "measure", "eventType"];
 const TYPED_PROPS: &[(&str, &str)] = &[
     ("evidenceStart", "integer"),
     ("evidenceEnd", "integer"),
@@ -20,6 +20,9 @@ const TYPED_PROPS: &[(&str, &str)] = &[
     ("direct", "boolean"),
     ("published", "date"),
     ("eventDate", "date"),
+    ("earliestDate", "date"),
+    ("latestDate", "date"),
+    ("reportCount", "integer"),
     ("url", "anyURI"),
 ];
 const STRING_PROPS: &[&str] = &["quote", "evidence", "rule", "datePrecision", "dateText", "measureText", "status", "title", "contentHash", "role", "isoCode", "linkMethod"];

@@ -63,6 +63,18 @@ pub fn ingest(store: &Store, content_type: Option<&str>, params: &[(String, Stri
             }
         }
     }
+    // One event, many reports: the events graph follows the facts after every request.
+    let events = if ingested > 0 {
+        match crate::events::refresh(store) {
+            Ok(s) => json!({ "events": s.events, "merged": s.merged }),
+            Err(e) => {
+                other_errors += 1;
+                json!({ "error": e.to_string() })
+            }
+        }
+    } else {
+        Value::Null
+    };
     // Any success is a 200 (failures are listed per article); all failed: the client's fault
     // (400) if every error was about the input, else ours (500).
     let status = if ingested > 0 || results.is_empty() {
@@ -76,6 +88,7 @@ pub fn ingest(store: &Store, content_type: Option<&str>, params: &[(String, Stri
         "ingested": ingested,
         "failed": input_errors + other_errors,
         "articles": results,
+        "events": events,
     });
     let mut body = serde_json::to_vec_pretty(&summary).map_err(|e| Fail::internal(e.to_string()))?;
     body.push(b'\n');
