@@ -18,6 +18,8 @@ import os
 import subprocess
 import sys
 
+import evaltsv  # scripts/evaltsv.py, beside this script
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -31,17 +33,7 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "realpolitik"))
     ap.add_argument("-v", "--verbose", action="store_true", help="print every judged fact")
     args = ap.parse_args()
-    rows = []
-    header = None
-    for line in open(os.path.join(ROOT, "eval", "dates.tsv"), encoding="utf-8"):
-        line = line.rstrip("\n")
-        if not line or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if header is None:
-            header = cells
-            continue
-        rows.append(dict(zip(header, cells)))
+    rows = evaltsv.rows(os.path.join(ROOT, "eval", "dates.tsv"))
     cache = {}
     counts = collections.Counter()
     for r in rows:

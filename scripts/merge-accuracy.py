@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+import evaltsv  # scripts/evaltsv.py, beside this script
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KIND = {"Sanction": "sanctions", "WeaponTransfer": "transfers"}
 QUERY = """SELECT ?event ?f ?kind ?e (GROUP_CONCAT(DISTINCT ?q; separator=" ") AS ?qids) (SAMPLE(?c) AS ?cat) WHERE {
@@ -53,16 +55,8 @@ def main():
     args = ap.parse_args()
 
     # The gold: every gold sanction and transfer, with its event.
-    header, gold = None, {}
-    for line in open(os.path.join(ROOT, "eval", "merge.tsv"), encoding="utf-8"):
-        line = line.rstrip("\n")
-        if not line or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        if header is None:
-            header = cells
-            continue
-        r = dict(zip(header, cells))
+    gold = {}
+    for r in evaltsv.rows(os.path.join(ROOT, "eval", "merge.tsv")):
         gold[(r["corpus"], r["article"], r["kind"], int(r["index"]))] = r
     facts, texts, inputs = {}, {}, []
     for corpus in ["dev", "news", "seed"]:
