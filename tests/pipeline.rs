@@ -253,3 +253,32 @@ fn malformed_query_is_a_clear_error() {
     let e = realpolitik::query::run(&st, "SELECT ?x WHERE { ?x ", realpolitik::query::ResultFormat::Table, Vec::new()).unwrap_err();
     assert!(e.to_string().starts_with("SPARQL query:"), "{e}");
 }
+
+/// ORDER BY under a LIMIT keeps only the first rows while reading (patched spareval): the
+/// answer must be exactly the fully sorted answer's slice, ties in the same order.
+#[test]
+fn order_by_with_limit_is_the_slice_of_the_full_sort() {
+    let st = oxigraph::store::Store::new().unwrap();
+    for a in &all_samples() {
+        store::ingest_article(&st, a).unwrap();
+    }
+    let csv = |q: &str| {
+        let out = realpolitik::query::run(&st, q, realpolitik::query::ResultFormat::Csv, Vec::new()).unwrap();
+        String::from_utf8(out).unwrap().lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let body = "SELECT ?imposer ?target ?evidence WHERE { ?s a rp:Sanction ; rp:imposedBy/rdfs:label ?imposer ; \
+                rp:target/rdfs:label ?target ; rp:evidence ?evidence }";
+    for order in ["ORDER BY ?imposer", "ORDER BY DESC(?imposer)", "ORDER BY ?imposer DESC(?target)", "ORDER BY STRLEN(?evidence)"] {
+        let full = csv(&format!("{body} {order}"));
+        assert!(full.len() > 12, "the samples hold more than a dozen sanction rows: {full:?}");
+        for (limit, offset) in [(1, 0), (3, 0), (5, 2), (7, 4), (1000, 0)] {
+            let part = csv(&format!("{body} {order} LIMIT {limit} OFFSET {offset}"));
+            let rows = &full[1..];
+            let want: Vec<_> = rows.iter().skip(offset).take(limit).cloned().collect();
+            assert_eq!(part[0], full[0], "header");
+            assert_eq!(&part[1..], &want[..], "{order} LIMIT {limit} OFFSET {offset}");
+        }
+        // LIMIT 0 keeps nothing.
+        assert_eq!(csv(&format!("{body} {order} LIMIT 0")).len(), 1);
+    }
+}

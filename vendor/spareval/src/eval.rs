@@ -421,6 +421,10 @@ pub struct SimpleEvaluator<'a, D: QueryableDataset<'a>> {
     custom_aggregate_functions: Rc<CustomAggregateFunctionRegistry>,
     run_stats: bool,
     explain: bool,
+    /// realpolitik patch: set by a `Slice` with a length directly over an `OrderBy` (or a
+    /// `Project` of one) and taken by that `OrderBy`, which then keeps only the first
+    /// `start + length` rows instead of sorting them all.
+    order_limit: Cell<Option<usize>>,
 }
 
 impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
@@ -444,6 +448,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
             custom_aggregate_functions,
             run_stats,
             explain,
+            order_limit: Cell::new(None),
         })
     }
 
@@ -1537,6 +1542,8 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 })
             }
             GraphPattern::OrderBy { inner, expression } => {
+                // realpolitik patch: a LIMIT directly above (see `order_limit`).
+                let limit = self.order_limit.take();
                 let (child, child_stats) = self.graph_pattern_evaluator(inner, encoded_variables);
                 stat_children.push(child_stats);
                 let child = child?;
@@ -1561,49 +1568,87 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                         })
                     })
                     .collect::<Result<Vec<_>, QueryEvaluationError>>()?;
-                // realpolitik patch: a cancelled query skips (or cuts short) the sort.
+                // realpolitik patch: each row's sort keys are evaluated once, before sorting
+                // (upstream evaluated both sides' expressions, decoding their terms from the
+                // store, in every comparison: N log N decodes); under a LIMIT only the first
+                // `limit` rows are kept while reading, with the stable order a full sort gives.
+                // A cancelled query skips (or cuts short) the sort.
                 let token = self.dataset.cancellation_token.clone();
+                let by = Rc::new(by);
                 Rc::new(move |from| {
-                    let mut errors = Vec::default();
-                    let mut values = child(from)
-                        .filter_map(|result| match result {
-                            Ok(result) => Some(result),
-                            Err(error) => {
-                                errors.push(Err(error));
-                                None
-                            }
-                        })
-                        .collect::<Vec<_>>();
-                    if token.is_cancelled() {
-                        return Box::new(once(Err(QueryEvaluationError::Cancelled)));
-                    }
-                    values.sort_unstable_by(|a, b| {
-                        if token.is_cancelled() {
-                            return Ordering::Equal;
-                        }
-                        for comp in &by {
-                            match comp {
-                                ComparatorFunction::Asc(expression) => {
-                                    match cmp_terms(expression(a).as_ref(), expression(b).as_ref())
-                                    {
-                                        Ordering::Greater => return Ordering::Greater,
-                                        Ordering::Less => return Ordering::Less,
-                                        Ordering::Equal => (),
-                                    }
-                                }
-                                ComparatorFunction::Desc(expression) => {
-                                    match cmp_terms(expression(a).as_ref(), expression(b).as_ref())
-                                    {
-                                        Ordering::Greater => return Ordering::Less,
-                                        Ordering::Less => return Ordering::Greater,
-                                        Ordering::Equal => (),
-                                    }
-                                }
+                    let by = Rc::clone(&by);
+                    let keys_of = |tuple: &InternalTuple<D::InternalTerm>| {
+                        by.iter()
+                            .map(|comp| match comp {
+                                ComparatorFunction::Asc(expression)
+                                | ComparatorFunction::Desc(expression) => expression(tuple),
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                    let compare = |a: &[Option<ExpressionTerm>], b: &[Option<ExpressionTerm>]| {
+                        for (comp, (a, b)) in by.iter().zip(a.iter().zip(b)) {
+                            let ord = cmp_terms(a.as_ref(), b.as_ref());
+                            let ord = match comp {
+                                ComparatorFunction::Asc(_) => ord,
+                                ComparatorFunction::Desc(_) => ord.reverse(),
+                            };
+                            if ord != Ordering::Equal {
+                                return ord;
                             }
                         }
                         Ordering::Equal
+                    };
+                    let mut errors = Vec::default();
+                    let mut values: Vec<(Vec<Option<ExpressionTerm>>, InternalTuple<D::InternalTerm>)> =
+                        Vec::new();
+                    // With a limit: the buffer holds at most 2 * limit rows; when full it is
+                    // sorted (stably) and cut to `limit`, and from then on a row that does
+                    // not sort before the last kept one is dropped at once.
+                    let mut full = false;
+                    for result in child(from) {
+                        match result {
+                            Ok(tuple) => {
+                                let keys = keys_of(&tuple);
+                                if let Some(limit) = limit {
+                                    if limit == 0 {
+                                        continue;
+                                    }
+                                    if full {
+                                        if let Some((last, _)) = values.get(limit - 1) {
+                                            if compare(&keys, last) != Ordering::Less {
+                                                continue;
+                                            }
+                                        }
+                                    }
+                                    values.push((keys, tuple));
+                                    if values.len() >= 2 * limit {
+                                        if token.is_cancelled() {
+                                            break;
+                                        }
+                                        values.sort_by(|a, b| compare(&a.0, &b.0));
+                                        values.truncate(limit);
+                                        full = true;
+                                    }
+                                } else {
+                                    values.push((keys, tuple));
+                                }
+                            }
+                            Err(error) => errors.push(Err(error)),
+                        }
+                    }
+                    if token.is_cancelled() {
+                        return Box::new(once(Err(QueryEvaluationError::Cancelled)));
+                    }
+                    values.sort_by(|a, b| {
+                        if token.is_cancelled() {
+                            return Ordering::Equal;
+                        }
+                        compare(&a.0, &b.0)
                     });
-                    Box::new(errors.into_iter().chain(values.into_iter().map(Ok)))
+                    if let Some(limit) = limit {
+                        values.truncate(limit);
+                    }
+                    Box::new(errors.into_iter().chain(values.into_iter().map(|(_, t)| Ok(t))))
                 })
             }
             GraphPattern::Distinct { inner } => {
@@ -1628,7 +1673,21 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                 start,
                 length,
             } => {
+                // realpolitik patch: let an ORDER BY right below keep only what is returned.
+                if let Some(length) = *length {
+                    let sorted = match &**inner {
+                        GraphPattern::OrderBy { .. } => true,
+                        GraphPattern::Project { inner, .. } => {
+                            matches!(&**inner, GraphPattern::OrderBy { .. })
+                        }
+                        _ => false,
+                    };
+                    if sorted {
+                        self.order_limit.set(Some(start.saturating_add(length)));
+                    }
+                }
                 let (child, child_stats) = self.graph_pattern_evaluator(inner, encoded_variables);
+                self.order_limit.set(None);
                 stat_children.push(child_stats);
                 let mut child = child?;
                 #[expect(clippy::shadow_same)]
@@ -2141,6 +2200,7 @@ impl<'a, D: QueryableDataset<'a>> Clone for SimpleEvaluator<'a, D> {
             custom_aggregate_functions: Rc::clone(&self.custom_aggregate_functions),
             run_stats: self.run_stats,
             explain: self.explain,
+            order_limit: Cell::new(None),
         }
     }
 }
