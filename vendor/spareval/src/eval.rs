@@ -1621,7 +1621,7 @@ impl<'a, D: QueryableDataset<'a>> SimpleEvaluator<'a, D> {
                                         }
                                     }
                                     values.push((keys, tuple));
-                                    if values.len() >= 2 * limit {
+                                    if values.len() >= limit.saturating_mul(2) {
                                         if token.is_cancelled() {
                                             break;
                                         }
