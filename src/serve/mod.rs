@@ -5,7 +5,7 @@
 //! - `/update` (and `/sparql` with `update=` or `application/sparql-update`), writes to
 //!   `/store` and `/ingest`: only with `allow_updates` and the bearer token.
 //! - `/store`: Graph Store Protocol (`?default`, `?graph=IRI`).
-//! - `/`: a query page.
+//! - `/`: a query page with a timeline of events and a network of states (`/assets/`: its scripts).
 //!
 //! Safe by default: read-only, per-query timeout, result cap (answers cut at `max_results`
 //! carry `X-Realpolitik-Truncated: true`), no SERVICE, CORS open for reads from any page.
@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use http::{Fail, Reply, bytes, empty, header, text};
 use oxhttp::model::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCEPT, ALLOW, AUTHORIZATION,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCEPT, ALLOW, AUTHORIZATION, CACHE_CONTROL,
     CONTENT_SECURITY_POLICY, HOST, VARY, WWW_AUTHENTICATE, X_CONTENT_TYPE_OPTIONS,
 };
 use oxhttp::model::{Body, HeaderValue, Method, Request, Response, StatusCode};
@@ -40,6 +40,16 @@ pub use sparql::TRUNCATED_HEADER;
 
 /// The query page, embedded so the binary serves it with no files beside it.
 const INDEX_HTML: &str = include_str!("index.html");
+
+/// The page's scripts and icon at `/assets/NAME`, embedded too (no CDN at run time; versions and
+/// licences in src/serve/assets/README.md). Versioned library files may be cached for a year;
+/// the page's own files are revalidated, since they change with the binary.
+const ASSETS: &[(&str, &str, bool, &[u8])] = &[
+    ("vis-timeline-8.5.4.min.js", "text/javascript; charset=utf-8", true, include_bytes!("assets/vis-timeline-8.5.4.min.js")),
+    ("vis-network-10.1.5.min.js", "text/javascript; charset=utf-8", true, include_bytes!("assets/vis-network-10.1.5.min.js")),
+    ("page.js", "text/javascript; charset=utf-8", false, include_bytes!("assets/page.js")),
+    ("icon.svg", "image/svg+xml", false, include_bytes!("assets/icon.svg")),
+];
 
 /// Largest query or update body read.
 const QUERY_BODY_LIMIT: u64 = 16 * 1024 * 1024;
@@ -316,11 +326,12 @@ fn route(shared: &Shared, store: Store, request: &mut Request<Body>) -> Reply {
             r.headers_mut().insert(
                 CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static(
-                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+                    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
                 ),
             );
             Ok(r)
         }
+        p if read && p.starts_with("/assets/") => asset(&p["/assets/".len()..]),
         "/query" | "/sparql" if read => get_query(shared, store, request, &path),
         "/query" | "/sparql" if method == Method::POST => post_sparql(shared, store, request, path == "/sparql"),
         "/update" if method == Method::POST => {
@@ -346,11 +357,23 @@ fn route(shared: &Shared, store: Store, request: &mut Request<Body>) -> Reply {
         "/" | "/index.html" | "/query" | "/sparql" => Err(not_allowed(READ_METHODS)),
         "/update" | "/ingest" => Err(not_allowed("POST, OPTIONS")),
         "/store" => Err(not_allowed(STORE_METHODS)),
+        p if p.starts_with("/assets/") => Err(not_allowed("GET, HEAD, OPTIONS")),
         _ => Err(Fail::new(
             StatusCode::NOT_FOUND,
             format!("no such page: {path} (try /, /query, /update, /store or /ingest)"),
         )),
     }
+}
+
+/// One embedded asset of the page, or 404.
+fn asset(name: &str) -> Reply {
+    let Some((_, content_type, versioned, body)) = ASSETS.iter().find(|(n, ..)| *n == name) else {
+        return Err(Fail::new(StatusCode::NOT_FOUND, format!("no such asset: {name}")));
+    };
+    let mut r = bytes(StatusCode::OK, content_type, body.to_vec());
+    let cache = if *versioned { "public, max-age=31536000, immutable" } else { "no-cache" };
+    r.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(r)
 }
 
 fn not_allowed(allow: &'static str) -> Fail {
