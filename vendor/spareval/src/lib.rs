@@ -693,7 +693,9 @@ impl PreparedQuery<'_> {
             } => {
                 let mut pattern = GraphPattern::from(pattern);
                 if !self.evaluator.without_optimizations {
-                    pattern = Optimizer::optimize_graph_pattern(pattern);
+                    // realpolitik patch: plan joins with the store's counts (vendor/sparopt).
+                    let counts = pattern_counts(&dataset, &pattern);
+                    pattern = Optimizer::optimize_graph_pattern_with_counts(pattern, counts);
                 }
                 let planning_duration = start_planning.elapsed();
                 let (results, explanation) =
@@ -881,6 +883,63 @@ impl PreparedDeleteInsertUpdate<'_> {
             .evaluate_select(&pattern, []);
         Ok(DeleteInsertIter::new(solutions?, self.delete, self.insert))
     }
+}
+
+/// realpolitik patch: counts are capped here, so counting costs at most this many quads read
+/// per pattern; above it a pattern is "scan-sized", which is all the planner needs to know.
+const COUNT_CAP: usize = 2_000;
+
+/// realpolitik patch: what a pattern that reached [`COUNT_CAP`] counts as. It may match millions
+/// of quads, so no for-loop of a few hundred rows should be traded for scanning it.
+const SCAN_SIZED: usize = 100_000;
+
+/// realpolitik patch: how many quads (in any graph) match each quad pattern of `pattern`, its
+/// variables left open, capped at [`COUNT_CAP`]. A pattern whose constants cannot be looked up
+/// (a quoted triple, a store error) is left out, and the optimizer guesses as upstream does.
+fn pattern_counts<'b, D: QueryableDataset<'b>>(
+    dataset: &D,
+    pattern: &GraphPattern,
+) -> HashMap<sparopt::stats::PatternKey, usize> {
+    use spargebra::term::{GroundTermPattern, NamedNodePattern};
+    let constant = |t: &GroundTermPattern| -> Option<Option<Term>> {
+        match t {
+            GroundTermPattern::Variable(_) => Some(None),
+            GroundTermPattern::NamedNode(n) => Some(Some(n.clone().into())),
+            GroundTermPattern::Literal(l) => Some(Some(l.clone().into())),
+            #[cfg(feature = "sparql-12")]
+            GroundTermPattern::Triple(_) => None,
+        }
+    };
+    let mut out = HashMap::new();
+    for key in sparopt::stats::quad_pattern_keys(pattern) {
+        let (Some(s), Some(o)) = (constant(&key.0), constant(&key.2)) else {
+            continue;
+        };
+        let p = match &key.1 {
+            NamedNodePattern::NamedNode(n) => Some(Term::from(n.clone())),
+            NamedNodePattern::Variable(_) => None,
+        };
+        let intern = |t: Option<Term>| t.map(|t| dataset.internalize_term(t)).transpose();
+        let (Ok(s), Ok(p), Ok(o)) = (intern(s), intern(p), intern(o)) else {
+            continue;
+        };
+        let mut n = 0;
+        let mut failed = false;
+        for q in dataset
+            .internal_quads_for_pattern(s.as_ref(), p.as_ref(), o.as_ref(), None)
+            .take(COUNT_CAP)
+        {
+            if q.is_err() {
+                failed = true;
+                break;
+            }
+            n += 1;
+        }
+        if !failed {
+            out.insert(key, if n >= COUNT_CAP { SCAN_SIZED } else { n });
+        }
+    }
+    out
 }
 
 pub(crate) type CustomAggregateFunctionRegistry = HashMap<
