@@ -693,9 +693,14 @@ impl PreparedQuery<'_> {
             } => {
                 let mut pattern = GraphPattern::from(pattern);
                 if !self.evaluator.without_optimizations {
-                    // realpolitik patch: plan joins with the store's counts (vendor/sparopt).
-                    let counts = pattern_counts(&dataset, &pattern);
-                    pattern = Optimizer::optimize_graph_pattern_with_counts(pattern, counts);
+                    // realpolitik patch: plan joins with the store's counts (vendor/sparopt),
+                    // unless a LIMIT keeps the streaming plan: then nothing is counted.
+                    pattern = if sparopt::stats::stops_early(&pattern) {
+                        Optimizer::optimize_graph_pattern(pattern)
+                    } else {
+                        let counts = pattern_counts(&dataset, &pattern);
+                        Optimizer::optimize_graph_pattern_with_counts(pattern, counts)
+                    };
                 }
                 let planning_duration = start_planning.elapsed();
                 let (results, explanation) =
